@@ -1,0 +1,23 @@
+using System.CommandLine;
+
+namespace BranchConnector.Agent.Cli;
+
+/// <summary>The `branch-connector` command tree. Each subcommand lives in its own file and registers here.</summary>
+public static class CommandLineApp
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args is ["--version"])
+        {
+            Console.WriteLine($"{AgentInfo.ProgramName} {AgentInfo.Version}");
+            return ExitCodes.Ok;
+        }
+
+        var root = new RootCommand("BranchConnector: WireGuard/IPSec branch agent configured over MQTT.");
+        foreach (var option in root.Options.OfType<VersionOption>().ToList()) root.Options.Remove(option);
+        root.Options.Add(new Option<bool>("--version") { Description = "Print 'branch-connector <version>' and exit." });
+
+        var parse = root.Parse(args);
+        return await parse.InvokeAsync().ConfigureAwait(false);
+    }
+}

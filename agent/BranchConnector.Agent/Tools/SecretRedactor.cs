@@ -1,0 +1,22 @@
+using System.Text.RegularExpressions;
+
+namespace BranchConnector.Agent.Tools;
+
+/// <summary>Last line of defence for text that may echo key material (stdin of wg/ip, tool stderr).</summary>
+public static partial class SecretRedactor
+{
+    public const string Marker = "[redacted]";
+
+    public static string Redact(string text)
+    {
+        text = WgKeyLine().Replace(text, m => m.Groups[1].Value + Marker);
+        text = XfrmKey().Replace(text, m => m.Groups[1].Value + Marker);
+        return text;
+    }
+
+    [GeneratedRegex(@"(?im)^(\s*(?:PrivateKey|PresharedKey)\s*=\s*)\S+")]
+    private static partial Regex WgKeyLine();
+
+    [GeneratedRegex(@"(?i)(aead\s+\S+\s+)0x[0-9a-f]+")]
+    private static partial Regex XfrmKey();
+}

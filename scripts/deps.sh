@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the agent, its tests and the lab need, only those that are missing.
+# Idempotent: a second run installs nothing and does not touch apt's lists.
+set -euo pipefail
+
+packages=(
+  # what the agent runs on a box
+  wireguard-tools wireguard-go iproute2 iptables libmosquitto1
+  # what the tests and the lab use
+  mosquitto mosquitto-clients coturn iputils-ping openssl procps util-linux kmod
+  # packaging
+  dpkg-dev debhelper lintian fakeroot debootstrap systemd
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # --no-install-recommends: wireguard recommends a kernel image, which a box or CI does not want.
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v dotnet >/dev/null; then
+  echo "deps: the .NET 10 SDK is required (dotnet on PATH); it is not a Debian package" >&2
+  exit 1
+fi

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs every test: the fast unit tests and the root-only
+# integration tests (real mosquitto, namespaces, wireguard-go, iptables). Prints the runner's summary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/deps.sh
+scripts/build.sh
+
+dotnet build BranchConnector.sln -c Release -nologo -v quiet
+
+status=0
+dotnet test tests/BranchConnector.Tests/BranchConnector.Tests.csproj -c Release --no-build -nologo \
+  --logger "console;verbosity=normal" || status=1
+
+if [[ $(id -u) -eq 0 ]]; then
+  # The integration tests run the published binary, so trimming problems show up here.
+  BC_AGENT_BINARY="$PWD/artifacts/bin/branch-connector" \
+  dotnet test tests/BranchConnector.IntegrationTests/BranchConnector.IntegrationTests.csproj -c Release --no-build -nologo \
+    --logger "console;verbosity=normal" || status=1
+else
+  echo "integration tests skipped: they need root (namespaces, wireguard-go, iptables)" >&2
+  status=1
+fi
+exit $status
