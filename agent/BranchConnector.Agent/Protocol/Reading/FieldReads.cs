@@ -47,20 +47,24 @@ internal static class FieldReads
 
     /// <summary>A list of prefix networks; a repeated prefix is an error at its second position.</summary>
     public static List<Cidr> NetworkList(this ObjectReader reader, string key, bool required, IpFamily family) =>
+        reader.NetworkEntries(key, required, family).Select(e => e.Cidr).ToList();
+
+    /// <summary>Like <see cref="NetworkList"/>, with each prefix's own path for later cross-checks.</summary>
+    public static List<(Cidr Cidr, string Path)> NetworkEntries(this ObjectReader reader, string key, bool required, IpFamily family) =>
         DistinctList(reader, key, required, (text, path) => Network(text, path, reader.Errors, family));
 
     public static List<Cidr> InterfaceAddressList(this ObjectReader reader, string key, bool required, IpFamily family) =>
-        DistinctList(reader, key, required, (text, path) => InterfaceAddress(text, path, reader.Errors, family));
+        DistinctList(reader, key, required, (text, path) => InterfaceAddress(text, path, reader.Errors, family)).Select(e => e.Cidr).ToList();
 
-    private static List<Cidr> DistinctList(ObjectReader reader, string key, bool required, Func<string, string, Cidr?> parse)
+    private static List<(Cidr Cidr, string Path)> DistinctList(ObjectReader reader, string key, bool required, Func<string, string, Cidr?> parse)
     {
-        var result = new List<Cidr>();
+        var result = new List<(Cidr, string)>();
         foreach (var (text, path) in reader.Strings(key, required))
         {
             var cidr = parse(text, path);
             if (cidr is null) continue;
-            if (result.Contains(cidr)) reader.Errors.Invalid(path, $"'{cidr}' is listed twice");
-            else result.Add(cidr);
+            if (result.Any(e => e.Item1.Equals(cidr))) reader.Errors.Invalid(path, $"'{cidr}' is listed twice");
+            else result.Add((cidr, path));
         }
         return result;
     }
