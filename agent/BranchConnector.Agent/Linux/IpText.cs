@@ -48,7 +48,7 @@ public static class IpText
     }
 
     private static IPAddress ParseAddress(string text) =>
-        IPAddress.TryParse(text, out var address) && address.ScopeId == 0
+        !text.Contains('%', StringComparison.Ordinal) && IPAddress.TryParse(text, out var address)
             ? address
             : throw new FormatException($"not an IP address: \"{text}\"");
 }
