@@ -21,7 +21,7 @@ public sealed record StunTiming(TimeSpan InitialRto, int MaxRequests, int FinalW
     public void Validate()
     {
         if (InitialRto <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(InitialRto), "must be positive");
-        if (MaxRequests < 1) throw new ArgumentOutOfRangeException(nameof(MaxRequests), "at least one request");
+        if (MaxRequests is < 1 or > 16) throw new ArgumentOutOfRangeException(nameof(MaxRequests), "1 to 16 requests");
         if (FinalWaitFactor < 1) throw new ArgumentOutOfRangeException(nameof(FinalWaitFactor), "at least 1");
     }
 }
