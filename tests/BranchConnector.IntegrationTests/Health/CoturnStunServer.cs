@@ -72,8 +72,9 @@ internal sealed class CoturnStunServer : IAsyncDisposable
             if (!_process.HasExited) _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
         }
-        catch (InvalidOperationException)
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
         {
+            // Never started, or refuses to die: NetnsWorld.DisposeAsync kills every process left in the namespace.
         }
         _process.Dispose();
         try { _dir.Delete(recursive: true); } catch (IOException) { }

@@ -35,8 +35,9 @@ internal static class NetnsSocketFactory
                     Enter(original, "the original namespace");
                 }
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SocketException or InvalidOperationException)
+            catch (Exception ex)
             {
+                // Anything escaping a raw thread would take the whole test host down; report it to the caller instead.
                 failure = ex;
             }
         }) { IsBackground = true, Name = $"netns {netns}" };
