@@ -1,0 +1,12 @@
+using BranchConnector.Agent.Desired;
+
+namespace BranchConnector.Agent.Linux.Firewall;
+
+/// <summary>An agent-managed tunnel interface (backbone wg0, peering wg2): acl policies and MSS clamping apply to it.</summary>
+public sealed record TunnelInterface(string Name, int Mtu);
+
+/// <summary>Everything the firewall subsystem renders: the validated nat44 and acl topics plus the tunnels they guard.</summary>
+public sealed record FirewallIntent(EquatableList<NatRule> Nat, AclSpec Acl, EquatableList<TunnelInterface> Tunnels)
+{
+    public static readonly FirewallIntent Empty = new([], AclSpec.Empty, []);
+}
