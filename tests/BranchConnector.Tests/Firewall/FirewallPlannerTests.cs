@@ -168,4 +168,18 @@ public class FirewallPlannerTests
         Assert.True(v6.IsRemoval);
         Assert.Contains("-X BC-FORWARD\n", v6.Request.Stdin, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_rule_present_twice_but_wanted_once_is_one_removal()
+    {
+        var desired = FirewallRenderer.Render(SampleIntents.NatOnly);
+        var doubled = desired.V4 with
+        {
+            Chains = desired.V4.Chains.Select(c => c.Chain == OwnChain.Postrouting ? c with { Rules = c.Rules.Append(c.Rules[0]).ToEquatableList() } : c).ToEquatableList(),
+        };
+        var plan = Plan(SampleIntents.NatOnly, V4Only(SaveText.Of(doubled)));
+        var change = Assert.Single(Assert.Single(plan.Commands).Changes);
+        Assert.Equal(ChangeKind.Removed, change.Kind);
+        Assert.Equal(3, plan.Unchanged);
+    }
 }

@@ -28,14 +28,19 @@ internal sealed record FamilyDiff(
         {
             var have = observed.Find(want.Chain);
             var before = changes.Count;
-            var haveRules = have?.Rules ?? [];
-            var extra = haveRules.ToList();
+            // Multiset difference: a rule present twice but wanted once is one removal.
+            var extra = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var rule in have?.Rules ?? []) extra[rule] = extra.GetValueOrDefault(rule) + 1;
             foreach (var rule in want.Rules)
             {
-                if (extra.Remove(rule)) unchanged++;
+                if (extra.GetValueOrDefault(rule) > 0) { extra[rule]--; unchanged++; }
                 else changes.Add(Change(ChangeKind.Added, family, want.Chain, rule));
             }
-            changes.AddRange(extra.Select(rule => Change(ChangeKind.Removed, family, want.Chain, rule)));
+            foreach (var rule in (have?.Rules ?? []).Where(r => extra.GetValueOrDefault(r) > 0))
+            {
+                extra[rule]--;
+                changes.Add(Change(ChangeKind.Removed, family, want.Chain, rule));
+            }
             if (changes.Count == before && have is not null && !have.Rules.SequenceEqual(want.Rules))
                 changes.Add(Change(ChangeKind.Changed, family, want.Chain, $"rule order of {want.Chain.Name}"));
 
