@@ -54,4 +54,12 @@ public class RendererGoldenTests
         };
         Assert.Throws<ArgumentException>(() => FirewallRenderer.Render(intent));
     }
+
+    [Fact]
+    public void An_intent_is_built_from_the_batch_topics_and_the_tunnels()
+    {
+        var config = BranchConnector.Agent.Desired.DesiredConfig.Empty with { Nat = SampleIntents.NatOnly.Nat, Acl = SampleIntents.DropPolicies.Acl };
+        var intent = FirewallIntent.From(config, [SampleIntents.Wg0, SampleIntents.Wg2]);
+        Assert.Equal(new FirewallIntent(SampleIntents.NatOnly.Nat, SampleIntents.DropPolicies.Acl, [SampleIntents.Wg0, SampleIntents.Wg2]), intent);
+    }
 }

@@ -9,4 +9,8 @@ public sealed record TunnelInterface(string Name, int Mtu);
 public sealed record FirewallIntent(EquatableList<NatRule> Nat, AclSpec Acl, EquatableList<TunnelInterface> Tunnels)
 {
     public static readonly FirewallIntent Empty = new([], AclSpec.Empty, []);
+
+    /// <summary>The batch's nat44 and acl topics guarding the given agent-managed tunnels (backbone, peering).</summary>
+    public static FirewallIntent From(DesiredConfig config, IEnumerable<TunnelInterface> tunnels) =>
+        new(config.Nat, config.Acl, tunnels.ToEquatableList());
 }
