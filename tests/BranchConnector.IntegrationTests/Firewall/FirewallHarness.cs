@@ -1,3 +1,4 @@
+using BranchConnector.Agent.Linux;
 using System.Text.RegularExpressions;
 using BranchConnector.Agent.Config;
 using BranchConnector.Agent.Linux.Firewall;

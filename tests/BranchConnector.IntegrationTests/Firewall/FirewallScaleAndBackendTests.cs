@@ -1,3 +1,4 @@
+using BranchConnector.Agent.Linux;
 using System.Diagnostics;
 using System.Globalization;
 using BranchConnector.Agent.Config;

@@ -1,3 +1,4 @@
+using BranchConnector.Agent.Linux;
 using BranchConnector.Agent.Linux.Firewall;
 
 namespace BranchConnector.Tests.Firewall;

@@ -1,3 +1,4 @@
+using BranchConnector.Agent.Linux;
 using System.Text;
 using BranchConnector.Agent.Linux.Firewall;
 

@@ -1,3 +1,4 @@
+using BranchConnector.Agent.Linux;
 using BranchConnector.Agent.Config;
 using BranchConnector.Agent.Reconcile;
 using BranchConnector.Agent.Tools;

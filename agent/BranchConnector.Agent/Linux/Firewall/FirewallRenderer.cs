@@ -1,3 +1,4 @@
+using BranchConnector.Agent.Linux;
 using BranchConnector.Agent.Desired;
 
 namespace BranchConnector.Agent.Linux.Firewall;

@@ -1,3 +1,4 @@
+using BranchConnector.Agent.Linux;
 using System.Globalization;
 
 namespace BranchConnector.Agent.Linux.Firewall;

@@ -1,9 +1,0 @@
-namespace BranchConnector.Agent.Linux.Firewall;
-
-public enum IpFamily { V4, V6 }
-
-public static class IpFamilyNames
-{
-    /// <summary>The word used in planned changes and logs ("ipv4", "ipv6").</summary>
-    public static string Label(this IpFamily family) => family == IpFamily.V4 ? "ipv4" : "ipv6";
-}
