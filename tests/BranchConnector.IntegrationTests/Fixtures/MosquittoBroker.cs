@@ -166,6 +166,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
             .AppendLine("log_type warning")
             .AppendLine("log_type notice")
             .AppendLine("log_type information")
+            .AppendLine("log_type subscribe")
             .AppendLine("per_listener_settings true")
             .AppendLine(System.FormattableString.Invariant($"listener {Port} {Host}"))
             .AppendLine("allow_anonymous false")
