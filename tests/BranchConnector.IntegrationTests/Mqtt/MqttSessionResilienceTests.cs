@@ -89,7 +89,7 @@ public sealed class MqttSessionResilienceTests
     {
         var serial = NewSerial();
         await using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Users = Users(serial) });
-        var options = Options(serial, broker.Url) with { IdentityConflictBackoff = TimeSpan.FromSeconds(2) };
+        var options = Options(serial, broker.Url) with { IdentityConflictBackoff = TimeSpan.FromSeconds(4) };
         await using var first = new Running(options);
         await first.WaitConnectedAsync();
         await using var second = new Running(options);
@@ -99,15 +99,16 @@ public sealed class MqttSessionResilienceTests
         var kicked = first.Session.Status.IdentityConflict ? first : second;
         Assert.Equal(MqttSessionStatus.IdentityConflictText, kicked.Session.Status.LastError);
         Assert.Contains("another device is using this connector's identity", kicked.Logger.All, StringComparison.Ordinal);
-        // mosquitto told the loser with MQTT 5 reason 0x8E, not just by dropping it.
-        Assert.Contains("session taken over", kicked.Logger.All, StringComparison.Ordinal);
+        // mosquitto 2.0.11 closes the old connection without flushing its 0x8E DISCONNECT, so what is detected
+        // here is the repeated kick right after CONNACK (TakeoverReasonTests covers the 0x8E path).
 
         var before = first.Session.Status.ConnectCount + second.Session.Status.ConnectCount;
         await Task.Delay(TimeSpan.FromSeconds(8));
         var connects = first.Session.Status.ConnectCount + second.Session.Status.ConnectCount - before;
-        // Each takeover costs the loser at least 1 s (half the 2 s conflict back-off): at most ~8 connects in
-        // 8 s. Without it the two would take turns several times a second.
-        Assert.InRange(connects, 0, 10);
+        // A takeover round is the loser's conflict back-off (at least 2 s, half of 4 s) plus one quick
+        // reconnect of the other: at most 2 connects per 2 s, 8 in 8 s. With the ordinary 1 s jittered
+        // back-off alone the two would take turns several times a second.
+        Assert.InRange(connects, 0, 9);
         Assert.True(first.Session.Status.IdentityConflict || second.Session.Status.IdentityConflict);
     }
 
