@@ -16,6 +16,7 @@ public static class CommandLineApp
         var root = new RootCommand("BranchConnector: WireGuard/IPSec branch agent configured over MQTT.");
         foreach (var option in root.Options.OfType<VersionOption>().ToList()) root.Options.Remove(option);
         root.Options.Add(new Option<bool>("--version") { Description = "Print 'branch-connector <version>' and exit." });
+        root.Subcommands.Add(ValidateCommand.Create());
 
         var parse = root.Parse(args);
         return await parse.InvokeAsync().ConfigureAwait(false);
