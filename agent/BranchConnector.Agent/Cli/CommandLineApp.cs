@@ -1,4 +1,5 @@
 using System.CommandLine;
+using BranchConnector.Agent.Hosting;
 
 namespace BranchConnector.Agent.Cli;
 
@@ -16,9 +17,13 @@ public static class CommandLineApp
         var root = new RootCommand("BranchConnector: WireGuard/IPSec branch agent configured over MQTT.");
         foreach (var option in root.Options.OfType<VersionOption>().ToList()) root.Options.Remove(option);
         root.Options.Add(new Option<bool>("--version") { Description = "Print 'branch-connector <version>' and exit." });
+        root.Subcommands.Add(RunCommand.Create(Daemon.RunAsync));
         root.Subcommands.Add(ValidateCommand.Create());
 
         var parse = root.Parse(args);
-        return await parse.InvokeAsync().ConfigureAwait(false);
+        // The daemon owns SIGTERM/SIGINT (Hosting/TerminationSignal): System.CommandLine's own handler would
+        // turn a stop that takes longer than its timeout into exit code 143 instead of 0.
+        var invocation = new InvocationConfiguration { ProcessTerminationTimeout = null };
+        return await parse.InvokeAsync(invocation).ConfigureAwait(false);
     }
 }

@@ -10,6 +10,9 @@ public enum WgImplementation { Kernel, Userspace }
 public sealed record WgPlan(IReadOnlyList<PlannedCommand> Creates, IReadOnlyList<PlannedCommand> Configures, IReadOnlyList<PlannedCommand> Deletes, int Unchanged)
 {
     public static readonly WgPlan Nothing = new([], [], [], 0);
+
+    /// <summary>The owned devices this plan deletes (they leave the ownership journal once it succeeded).</summary>
+    public IReadOnlyList<string> DeletedDevices { get; init; } = [];
 }
 
 /// <summary>Inputs the WireGuard planner needs besides the desired and observed devices.</summary>
@@ -72,13 +75,15 @@ public static class WgPlanner
         }
 
         var wanted = desired.Select(d => d.Interface).ToHashSet(StringComparer.Ordinal);
+        var deleted = new List<string>();
         foreach (var owned in ctx.OwnedDevices.Order(StringComparer.Ordinal))
         {
             if (wanted.Contains(owned) || !ctx.ExistingLinks.Contains(owned)) continue;
             deletes.Add(new PlannedCommand(Stage.WireGuard, new CommandRequest("ip", ["link", "del", "dev", owned]) { Mutates = true },
                 [new PlannedChange(ChangeKind.Removed, "wireguard", $"device {owned}")]) { IsRemoval = true });
+            deleted.Add(owned);
         }
-        return new WgPlan(creates, configures, deletes, unchanged);
+        return new WgPlan(creates, configures, deletes, unchanged) { DeletedDevices = deleted };
     }
 
     private static IEnumerable<PlannedChange> DiffPeers(DesiredWgDevice device, ObservedWgDevice live, WgPlanContext ctx, out int same)
@@ -128,7 +133,7 @@ public static class WgPlanner
     private static CommandRequest SyncCommand(DesiredWgDevice device, WgPlanContext ctx) =>
         new("wg", ["syncconf", device.Interface, "/dev/stdin"])
         {
-            Stdin = WgConfigRenderer.Render(device, ctx.PrivateKeyFor(device.Interface)),
+            Stdin = WgConfigRenderer.Render(device, ctx.PrivateKeyFor(device.KeyName ?? device.Interface)),
             StdinIsSecret = true,
             Mutates = true,
         };

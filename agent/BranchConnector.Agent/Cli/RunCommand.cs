@@ -1,0 +1,67 @@
+using System.CommandLine;
+using BranchConnector.Agent.Config;
+using BranchConnector.Agent.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace BranchConnector.Agent.Cli;
+
+/// <summary>
+/// `branch-connector run [--config F]`: loads agent.yaml (exit 78 with one line naming the key and the file
+/// when a setting is missing or wrong), sets up logging, then hands over to the daemon.
+/// </summary>
+public static class RunCommand
+{
+    /// <param name="daemon">What runs once settings are valid and logging is set up (Hosting/Daemon.RunAsync).</param>
+    public static Command Create(Func<AgentSettings, ILoggerFactory, CancellationToken, Task<int>> daemon)
+    {
+        var config = new Option<string>("--config")
+        {
+            Description = "The agent settings file.",
+            DefaultValueFactory = _ => AgentSettingsLoader.DefaultPath,
+        };
+        var command = new Command("run", "Run the agent daemon (systemd Type=notify).") { config };
+        command.SetAction((parse, cancellationToken) =>
+            ExecuteAsync(parse.GetValue(config)!, daemon, Console.Error, cancellationToken));
+        return command;
+    }
+
+    public static async Task<int> ExecuteAsync(string configPath, Func<AgentSettings, ILoggerFactory, CancellationToken, Task<int>> daemon, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        AgentSettings settings;
+        try
+        {
+            settings = AgentSettingsLoader.Load(configPath);
+        }
+        catch (ConfigException e)
+        {
+            await WriteFatalLineAsync(stderr, e.Message).ConfigureAwait(false);
+            return ExitCodes.Config;
+        }
+
+        using var loggers = AgentLogging.CreateLoggerFactory(settings.Log);
+        var log = loggers.CreateLogger("BranchConnector.Run");
+        foreach (var warning in settings.Warnings) log.LogWarning("{Warning}", warning);
+        try
+        {
+            return await daemon(settings, loggers, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConfigException e)
+        {
+            // A setting the daemon checks later (a password or certificate file) is as fatal as one in agent.yaml.
+            log.LogCritical("{Problem}", e.Message);
+            return ExitCodes.Config;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            log.LogCritical(e, "the agent stopped on an unexpected error");
+            return ExitCodes.Failure;
+        }
+    }
+
+    /// <summary>Before logging exists: one plain line, with the journal's error priority under systemd.</summary>
+    private static async Task WriteFatalLineAsync(TextWriter stderr, string line)
+    {
+        await stderr.WriteLineAsync(AgentLogging.IsJournalStream() ? "<3>" + line : line).ConfigureAwait(false);
+        await stderr.FlushAsync().ConfigureAwait(false);
+    }
+}
