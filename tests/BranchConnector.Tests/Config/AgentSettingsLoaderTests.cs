@@ -204,27 +204,22 @@ public class AgentSettingsLoaderTests
     public void More_than_one_document_is_refused() =>
         Assert.Equal($"{File}: holds more than one YAML document", ErrorOf(Minimal + "---\nserial: Y\n"));
 
+    [Theory]
+    [InlineData("serial: X\nbroker:\n  urls: [mqtt://h]\n   username: u\n",
+        "line 4, column 4: invalid YAML: While parsing a block mapping, did not find expected key.")]
+    [InlineData("serial: X\nbroker: { urls: [mqtt://h }\n",
+        "line 2, column 27: invalid YAML: While parsing a flow sequence, did not find expected ',' or ']'.")]
+    [InlineData("serial: \"X\n", "line 1, column 9: invalid YAML: While scanning a quoted scalar, found unexpected end of stream.")]
+    [InlineData("serial: X\nserial: Y\n", "line 2, column 1: invalid YAML: Duplicate key serial")]
+    public void A_yaml_syntax_error_names_line_and_column(string yaml, string expected) =>
+        Assert.Equal($"{File}: {expected}", ErrorOf(yaml));
+
     [Fact]
-    public void A_yaml_syntax_error_names_line_and_column()
+    public void A_syntax_error_the_parser_does_not_describe_still_names_its_line()
     {
+        // YamlDotNet 16.3 fails on this one with an InvalidOperationException instead of a YamlException.
         var message = ErrorOf("serial: X\nbroker:\n  urls: [ mqtt://h\n  username: u\n");
-        Assert.StartsWith($"{File}: line 4, column ", message, StringComparison.Ordinal);
-        Assert.Contains(": invalid YAML: ", message, StringComparison.Ordinal);
-        Assert.DoesNotContain('\n', message);
-    }
-
-    [Fact]
-    public void A_bad_indentation_names_its_line()
-    {
-        var message = ErrorOf("serial: X\nbroker:\n  urls: [mqtt://h]\n   username: u\n");
-        Assert.Matches($"^{System.Text.RegularExpressions.Regex.Escape(File)}: line 4, column \\d+: invalid YAML: .+$", message);
-    }
-
-    [Fact]
-    public void A_duplicate_key_is_refused_with_its_line()
-    {
-        var message = ErrorOf("serial: X\nserial: Y\nbroker: { urls: [mqtt://h] }\n");
-        Assert.StartsWith($"{File}: line 2, column ", message, StringComparison.Ordinal);
+        Assert.Matches($"^{System.Text.RegularExpressions.Regex.Escape(File)}: line 4, column \\d+: invalid YAML: cannot parse the text here$", message);
     }
 
     [Fact]
