@@ -20,12 +20,21 @@ public static class RunCommand
             DefaultValueFactory = _ => AgentSettingsLoader.DefaultPath,
         };
         var command = new Command("run", "Run the agent daemon (systemd Type=notify).") { config };
-        command.SetAction((parse, cancellationToken) =>
-            ExecuteAsync(parse.GetValue(config)!, daemon, Console.Error, cancellationToken));
+        command.SetAction((parse, cancellationToken) => ExecuteAsync(parse.GetValue(config)!, daemon, cancellationToken));
         return command;
     }
 
-    public static async Task<int> ExecuteAsync(string configPath, Func<AgentSettings, ILoggerFactory, CancellationToken, Task<int>> daemon, TextWriter stderr, CancellationToken cancellationToken)
+    /// <summary>Loads <paramref name="configPath"/>, sets up logging on stderr, runs <paramref name="daemon"/>; returns the exit code.</summary>
+    public static Task<int> ExecuteAsync(
+        string configPath, Func<AgentSettings, ILoggerFactory, CancellationToken, Task<int>> daemon, CancellationToken cancellationToken) =>
+        ExecuteAsync(configPath, daemon, Console.Error, AgentLogging.IsJournalStream(), cancellationToken);
+
+    internal static async Task<int> ExecuteAsync(
+        string configPath,
+        Func<AgentSettings, ILoggerFactory, CancellationToken, Task<int>> daemon,
+        TextWriter stderr,
+        bool journal,
+        CancellationToken cancellationToken)
     {
         AgentSettings settings;
         try
@@ -34,11 +43,13 @@ public static class RunCommand
         }
         catch (ConfigException e)
         {
-            await WriteFatalLineAsync(stderr, e.Message).ConfigureAwait(false);
+            // Before logging exists: one plain line, with the journal's error priority under systemd.
+            await stderr.WriteLineAsync(journal ? "<3>" + e.Message : e.Message).ConfigureAwait(false);
+            await stderr.FlushAsync(cancellationToken).ConfigureAwait(false);
             return ExitCodes.Config;
         }
 
-        using var loggers = AgentLogging.CreateLoggerFactory(settings.Log);
+        using var loggers = AgentLogging.CreateLoggerFactory(settings.Log, journal, stderr);
         var log = loggers.CreateLogger("BranchConnector.Run");
         foreach (var warning in settings.Warnings) log.LogWarning("{Warning}", warning);
         try
@@ -56,12 +67,5 @@ public static class RunCommand
             log.LogCritical(e, "the agent stopped on an unexpected error");
             return ExitCodes.Failure;
         }
-    }
-
-    /// <summary>Before logging exists: one plain line, with the journal's error priority under systemd.</summary>
-    private static async Task WriteFatalLineAsync(TextWriter stderr, string line)
-    {
-        await stderr.WriteLineAsync(AgentLogging.IsJournalStream() ? "<3>" + line : line).ConfigureAwait(false);
-        await stderr.FlushAsync().ConfigureAwait(false);
     }
 }

@@ -92,14 +92,22 @@ public static partial class AgentSettingsLoader
     private static YamlMappingNode ReadRoot(string yaml, string file)
     {
         var stream = new YamlStream();
+        var scanner = new Scanner(new StringReader(yaml));
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream.Load(new Parser(scanner));
         }
         catch (YamlException e)
         {
             throw new ConfigException(
                 $"{file}: line {e.Start.Line}, column {e.Start.Column}: invalid YAML: {YamlProblem(e)}", e);
+        }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner trips on some malformed flow collections without a YamlException;
+            // its position still tells the reader where to look.
+            var at = scanner.CurrentPosition;
+            throw new ConfigException($"{file}: line {at.Line}, column {at.Column}: invalid YAML: cannot parse the text here", e);
         }
         if (stream.Documents.Count == 0) throw ConfigException.ForKey(file, "serial", "missing (the file is empty)");
         if (stream.Documents.Count > 1) throw new ConfigException($"{file}: holds more than one YAML document");

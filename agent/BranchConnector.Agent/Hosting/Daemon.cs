@@ -13,10 +13,15 @@ public static class Daemon
     /// <summary>Runs until SIGTERM/SIGINT or <paramref name="cancellationToken"/>; returns the exit code (0 on a clean stop).</summary>
     public static async Task<int> RunAsync(AgentSettings settings, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
+        using var notifier = SystemdNotifier.FromEnvironment();
+        return await RunAsync(settings, loggers, notifier, cancellationToken).ConfigureAwait(false);
+    }
+
+    internal static async Task<int> RunAsync(AgentSettings settings, ILoggerFactory loggers, SystemdNotifier notifier, CancellationToken cancellationToken)
+    {
         var log = loggers.CreateLogger("BranchConnector.Daemon");
         using var termination = new TerminationSignal();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(termination.Token, cancellationToken);
-        using var notifier = SystemdNotifier.FromEnvironment();
 
         log.LogInformation("{Program} {Version} starting for serial {Serial}", AgentInfo.ProgramName, AgentInfo.Version, settings.Serial);
         PrepareDirectories(settings);

@@ -1,0 +1,93 @@
+using BranchConnector.Agent.Hosting;
+
+namespace BranchConnector.Tests.Hosting;
+
+public class SystemdNotifierTests
+{
+    [Fact]
+    public async Task Every_state_reaches_a_socket_file()
+    {
+        using var systemd = NotifySocket.InTempFolder();
+        using var notifier = new SystemdNotifier(systemd.NotifySocketValue, null);
+
+        Assert.True(notifier.IsEnabled);
+        Assert.True(notifier.Ready());
+        Assert.Equal("READY=1", await systemd.ReceiveAsync());
+        Assert.True(notifier.Status("connected to mqtt://h:1883\nline two"));
+        Assert.Equal("STATUS=connected to mqtt://h:1883 line two", await systemd.ReceiveAsync());
+        Assert.True(notifier.Watchdog());
+        Assert.Equal("WATCHDOG=1", await systemd.ReceiveAsync());
+        Assert.True(notifier.Stopping());
+        Assert.Equal("STOPPING=1", await systemd.ReceiveAsync());
+    }
+
+    [Fact]
+    public async Task An_abstract_socket_named_with_an_at_sign_is_reached()
+    {
+        using var systemd = NotifySocket.Abstract();
+        using var notifier = new SystemdNotifier(systemd.NotifySocketValue, null);
+
+        Assert.True(notifier.Ready());
+        Assert.Equal("READY=1", await systemd.ReceiveAsync());
+    }
+
+    [Fact]
+    public void Without_notify_socket_nothing_is_sent()
+    {
+        using var notifier = new SystemdNotifier(null, TimeSpan.FromSeconds(5));
+
+        Assert.False(notifier.IsEnabled);
+        Assert.Null(notifier.WatchdogInterval);
+        Assert.False(notifier.Ready());
+        Assert.False(notifier.Watchdog());
+    }
+
+    [Fact]
+    public void A_socket_nobody_listens_on_is_not_an_error()
+    {
+        using var notifier = new SystemdNotifier("/nonexistent-bc-folder/notify", null);
+        Assert.False(notifier.Ready());
+    }
+
+    [Fact]
+    public async Task The_watchdog_loop_pings_until_cancelled()
+    {
+        using var systemd = NotifySocket.InTempFolder();
+        using var notifier = new SystemdNotifier(systemd.NotifySocketValue, TimeSpan.FromMilliseconds(50));
+        using var stop = new CancellationTokenSource();
+
+        var loop = notifier.RunWatchdogAsync(stop.Token);
+        Assert.Equal("WATCHDOG=1", await systemd.ReceiveAsync());
+        Assert.Equal("WATCHDOG=1", await systemd.ReceiveAsync());
+        Assert.Equal("WATCHDOG=1", await systemd.ReceiveAsync());
+        await stop.CancelAsync();
+        await loop.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(loop.IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public async Task Without_a_watchdog_the_loop_returns_at_once()
+    {
+        using var systemd = NotifySocket.InTempFolder();
+        using var notifier = new SystemdNotifier(systemd.NotifySocketValue, null);
+        await notifier.RunWatchdogAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Theory]
+    [InlineData("30000000", null, 15_000)]
+    [InlineData("30000000", "4242", 15_000)]
+    [InlineData("1000", "", 0.5)]
+    public void Watchdog_interval_is_half_of_watchdog_usec(string usec, string? pid, double expectedMs) =>
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), SystemdNotifier.ParseWatchdogInterval(usec, pid, 4242));
+
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("", null)]
+    [InlineData("0", null)]
+    [InlineData("abc", null)]
+    [InlineData("-5", null)]
+    [InlineData("30000000", "4243")]
+    [InlineData("30000000", "x")]
+    public void No_watchdog_when_unset_invalid_or_meant_for_another_process(string? usec, string? pid) =>
+        Assert.Null(SystemdNotifier.ParseWatchdogInterval(usec, pid, 4242));
+}
