@@ -15,6 +15,11 @@ public sealed record MosquittoBrokerOptions
     public TestCertificates? Tls { get; init; }
 
     public bool RequireClientCertificate { get; init; }
+
+    /// <summary>Non-null: the broker runs inside this network namespace (a lab's hub), listening on <see cref="ListenAddress"/>.</summary>
+    public string? Namespace { get; init; }
+
+    public string ListenAddress { get; init; } = "127.0.0.1";
 }
 
 /// <summary>
@@ -36,7 +41,8 @@ public sealed class MosquittoBroker : IAsyncDisposable
     }
 
     public string Directory { get; }
-    public string Host => "127.0.0.1";
+    public string Host => _options.ListenAddress;
+    public string? Namespace => _options.Namespace;
     public int Port { get; }
     public bool Tls => _options.Tls is not null;
     public Uri Url => new($"{(Tls ? "mqtts" : "mqtt")}://{Host}:{Port}");
@@ -66,9 +72,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
     public async Task StartAsync()
     {
         if (_process is { HasExited: false }) throw new InvalidOperationException("broker already running");
-        var psi = new ProcessStartInfo("mosquitto") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add(ConfigFile);
+        var psi = StartInfo("mosquitto", "-c", ConfigFile);
         var process = new Process { StartInfo = psi };
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -115,7 +119,8 @@ public sealed class MosquittoBroker : IAsyncDisposable
                 "-q", qos.ToString(System.Globalization.CultureInfo.InvariantCulture), "-t", topic, "-f", file, "-i", "pub-" + Guid.NewGuid().ToString("N")[..8] };
             if (retain) args.Add("-r");
             args.AddRange(ClientArguments(user));
-            await Sh.OkAsync("mosquitto_pub", [.. args]);
+            var pub = StartInfo("mosquitto_pub", [.. args]);
+            await Sh.OkAsync(pub.FileName, [.. pub.ArgumentList]);
         }
         finally
         {
@@ -181,12 +186,23 @@ public sealed class MosquittoBroker : IAsyncDisposable
         await File.WriteAllTextAsync(ConfigFile, conf.ToString());
     }
 
+    /// <summary>A client tool's start info, run inside the broker's namespace when it has one.</summary>
+    public ProcessStartInfo StartInfo(string tool, params string[] args)
+    {
+        var psi = new ProcessStartInfo(Namespace is null ? tool : "ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (Namespace is not null) foreach (var a in new[] { "netns", "exec", Namespace, tool }) psi.ArgumentList.Add(a);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        return psi;
+    }
+
     private async Task<bool> CanConnectAsync()
     {
+        // Inside a namespace the test process cannot connect: mosquitto says "running" once its listeners are open.
+        if (Namespace is not null) return Log.Contains(" running", StringComparison.Ordinal);
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            await socket.ConnectAsync(IPAddress.Loopback, Port);
+            await socket.ConnectAsync(IPAddress.Parse(Host), Port);
             return true;
         }
         catch (SocketException)

@@ -32,7 +32,7 @@ public sealed class MqttObserver : IAsyncDisposable
     public static async Task<MqttObserver> StartAsync(MosquittoBroker broker, string user, params string[] filters)
     {
         var probe = $"probe/{Guid.NewGuid():N}";
-        var psi = new ProcessStartInfo("mosquitto_sub") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = broker.StartInfo("mosquitto_sub");
         foreach (var arg in new[] { "-h", broker.Host, "-p", broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
                      "-V", "mqttv5", "-q", "1", "-i", "obs-" + Guid.NewGuid().ToString("N")[..8], "-F", "%j", "-t", probe })
             psi.ArgumentList.Add(arg);

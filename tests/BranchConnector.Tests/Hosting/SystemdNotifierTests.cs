@@ -56,7 +56,7 @@ public class SystemdNotifierTests
         using var notifier = new SystemdNotifier(systemd.NotifySocketValue, TimeSpan.FromMilliseconds(50));
         using var stop = new CancellationTokenSource();
 
-        var loop = notifier.RunWatchdogAsync(stop.Token);
+        var loop = notifier.RunWatchdogAsync(() => DateTimeOffset.UtcNow, stop.Token);
         Assert.Equal("WATCHDOG=1", await systemd.ReceiveAsync());
         Assert.Equal("WATCHDOG=1", await systemd.ReceiveAsync());
         Assert.Equal("WATCHDOG=1", await systemd.ReceiveAsync());
@@ -66,11 +66,31 @@ public class SystemdNotifierTests
     }
 
     [Fact]
+    public async Task A_stuck_work_loop_stops_the_pings()
+    {
+        using var systemd = NotifySocket.InTempFolder();
+        using var notifier = new SystemdNotifier(systemd.NotifySocketValue, TimeSpan.FromMilliseconds(50));
+        using var stop = new CancellationTokenSource();
+        var stuckSince = DateTimeOffset.UtcNow;
+
+        var loop = notifier.RunWatchdogAsync(() => stuckSince, stop.Token);
+        Assert.Equal("WATCHDOG=1", await systemd.ReceiveAsync());
+        // The first ping is unconditional; after 100 ms without a heartbeat none follows.
+        await Task.Delay(400);
+        var late = systemd.ReceiveAsync();
+        var drained = 0;
+        while (await Task.WhenAny(late, Task.Delay(300)) == late) { drained++; late = systemd.ReceiveAsync(); }
+        Assert.InRange(drained, 0, 2);
+        await stop.CancelAsync();
+        await loop.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task Without_a_watchdog_the_loop_returns_at_once()
     {
         using var systemd = NotifySocket.InTempFolder();
         using var notifier = new SystemdNotifier(systemd.NotifySocketValue, null);
-        await notifier.RunWatchdogAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        await notifier.RunWatchdogAsync(() => DateTimeOffset.UtcNow, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     [Theory]

@@ -1,0 +1,86 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BranchConnector.Agent.Protocol;
+
+namespace BranchConnector.IntegrationTests.Fixtures;
+
+/// <summary>
+/// The orchestrator stand-in: publishes batches, peering documents and lifecycle commands (computing
+/// config_hash the way the spec says) and watches everything the agents publish, through an independent
+/// client (mosquitto_sub/mosquitto_pub).
+/// </summary>
+public sealed class TestHub : IAsyncDisposable
+{
+    public const string User = "hub";
+    private readonly MosquittoBroker _broker;
+    private readonly MqttObserver _observer;
+
+    private TestHub(MosquittoBroker broker, MqttObserver observer)
+    {
+        _broker = broker;
+        _observer = observer;
+    }
+
+    public static async Task<TestHub> StartAsync(MosquittoBroker broker, string northPrefix = "VSRE") =>
+        new(broker, await MqttObserver.StartAsync(broker, User, $"{northPrefix}/#"));
+
+    public IReadOnlyList<ObservedMessage> Messages => _observer.Messages;
+
+    /// <summary>A batch document: commands in the given order, indices 0..n-1, hash of the JCS form.</summary>
+    public static JsonObject Batch(long sequence, params (string Topic, JsonObject Body)[] commands)
+    {
+        var array = new JsonArray(commands.Select((c, i) => (JsonNode)new JsonObject { ["index"] = i, ["topic"] = c.Topic, ["body"] = c.Body }).ToArray());
+        return new JsonObject
+        {
+            ["v"] = 1, ["sequence"] = sequence, ["config_hash"] = Hash(array),
+            ["issued_at"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
+            ["commands"] = array,
+        };
+    }
+
+    public static JsonObject Peering(long sequence, JsonArray groups) => new()
+    {
+        ["v"] = 1, ["sequence"] = sequence, ["config_hash"] = Hash(groups), ["groups"] = groups,
+    };
+
+    public static string Hash(JsonNode node)
+    {
+        using var doc = JsonDocument.Parse(node.ToJsonString());
+        return ConfigHash.Compute(doc.RootElement);
+    }
+
+    public Task PublishAsync(string topic, string payload, bool retain = false) =>
+        _broker.PublishAsync(User, topic, Encoding.UTF8.GetBytes(payload), qos: 1, retain: retain);
+
+    public Task PublishBatchAsync(string serial, JsonObject batch, string southPrefix = "VSR") =>
+        PublishAsync($"{southPrefix}/{serial}/batch", batch.ToJsonString());
+
+    public Task PublishPeeringAsync(string serial, JsonObject peering, string southPrefix = "VSR") =>
+        PublishAsync($"{southPrefix}/{serial}/e2e-peering", peering.ToJsonString());
+
+    public Task PublishLifecycleAsync(string serial, string action, string southPrefix = "VSR") =>
+        PublishAsync($"{southPrefix}/{serial}/lifecycle",
+            new JsonObject { ["v"] = 1, ["action"] = action, ["issued_at"] = DateTimeOffset.UtcNow.ToString("O"), ["reason"] = "test" }.ToJsonString(), retain: true);
+
+    /// <summary>The first message on the topic that matches, parsed.</summary>
+    public async Task<JsonObject> WaitForAsync(string topic, Func<JsonObject, bool> match, TimeSpan timeout, string what)
+    {
+        var message = await _observer.WaitForAsync(m => m.Topic == topic && Parse(m.Payload) is { } o && match(o), timeout, what);
+        return Parse(message.Payload)!;
+    }
+
+    public Task<JsonObject> WaitForConfirmAsync(string serial, long? sequence, TimeSpan? timeout = null, string kind = "config/confirm") =>
+        WaitForAsync($"VSRE/{serial}/{kind}", o => sequence is null ? o["sequence"] is null : o["sequence"]?.GetValue<long>() == sequence,
+            timeout ?? TimeSpan.FromSeconds(30), $"confirm {sequence} from {serial}");
+
+    public int Count(string topic) => Messages.Count(m => m.Topic == topic);
+
+    private static JsonObject? Parse(string payload)
+    {
+        try { return JsonNode.Parse(payload) as JsonObject; }
+        catch (JsonException) { return null; }
+    }
+
+    public ValueTask DisposeAsync() => _observer.DisposeAsync();
+}
