@@ -64,7 +64,7 @@ fi
 pass "$(basename "$deb") built"
 
 # Info and pedantic tags are shown, errors and warnings fail (overrides: debian/*.lintian-overrides).
-lintian_out=$(lintian --pedantic --info "$deb" 2>&1 | grep -v '^running with root privileges')
+lintian_out=$(lintian --pedantic --display-info "$deb" 2>&1 | grep -v '^running with root privileges')
 echo "${lintian_out:-(no tags)}" | sed 's/^/     lintian: /'
 check "lintian: no errors or warnings" bash -c "! grep -Eq '^[EW]: ' <<<\"\$1\"" _ "$lintian_out"
 
