@@ -22,4 +22,11 @@ else
   echo "integration tests skipped: they need root (namespaces, wireguard-go, iptables)" >&2
   status=1
 fi
+
+# The .deb in a debootstrapped Debian 12 chroot: install, upgrade, purge (root: chroot, mounts).
+if [[ $(id -u) -eq 0 ]]; then
+  tests/packaging/install-test.sh || status=1
+else
+  echo "packaging tests skipped: they need root (debootstrap, chroot)" >&2
+fi
 exit $status
