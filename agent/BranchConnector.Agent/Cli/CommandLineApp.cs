@@ -19,6 +19,8 @@ public static class CommandLineApp
         root.Options.Add(new Option<bool>("--version") { Description = "Print 'branch-connector <version>' and exit." });
         root.Subcommands.Add(RunCommand.Create(Daemon.RunAsync));
         root.Subcommands.Add(ValidateCommand.Create());
+        root.Subcommands.Add(RenderCommand.Create());
+        root.Subcommands.Add(CleanupCommand.Create());
 
         var parse = root.Parse(args);
         // The daemon owns SIGTERM/SIGINT (Hosting/TerminationSignal): System.CommandLine's own handler would
