@@ -70,9 +70,21 @@ public sealed class TestHub : IAsyncDisposable
         return Parse(message.Payload)!;
     }
 
-    public Task<JsonObject> WaitForConfirmAsync(string serial, long? sequence, TimeSpan? timeout = null, string kind = "config/confirm") =>
-        WaitForAsync($"VSRE/{serial}/{kind}", o => sequence is null ? o["sequence"] is null : o["sequence"]?.GetValue<long>() == sequence,
-            timeout ?? TimeSpan.FromSeconds(30), $"confirm {sequence} from {serial}");
+    /// <summary>The <paramref name="occurrence"/>-th confirm (1-based) for that sequence (null: a confirm without one).</summary>
+    public async Task<JsonObject> WaitForConfirmAsync(string serial, long? sequence, TimeSpan? timeout = null, string kind = "config/confirm", int occurrence = 1)
+    {
+        var topic = $"VSRE/{serial}/{kind}";
+        bool Match(JsonObject o) => sequence is null ? o["sequence"] is null : o["sequence"]?.GetValue<long>() == sequence;
+        var limit = timeout ?? TimeSpan.FromSeconds(30);
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        while (sw.Elapsed < limit)
+        {
+            var hits = Messages.Where(m => m.Topic == topic).Select(m => Parse(m.Payload)).Where(o => o is not null && Match(o)).ToList();
+            if (hits.Count >= occurrence) return hits[occurrence - 1]!;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"no confirm #{occurrence} for sequence {sequence} from {serial} within {limit}; saw: {string.Join(" | ", Messages.Where(m => m.Topic == topic).Select(m => m.Payload))}");
+    }
 
     public int Count(string topic) => Messages.Count(m => m.Topic == topic);
 
