@@ -18,6 +18,7 @@ public static class CommandLineApp
         foreach (var option in root.Options.OfType<VersionOption>().ToList()) root.Options.Remove(option);
         root.Options.Add(new Option<bool>("--version") { Description = "Print 'branch-connector <version>' and exit." });
         root.Subcommands.Add(RunCommand.Create(Daemon.RunAsync));
+        root.Subcommands.Add(ValidateCommand.Create());
 
         var parse = root.Parse(args);
         // The daemon owns SIGTERM/SIGINT (Hosting/TerminationSignal): System.CommandLine's own handler would

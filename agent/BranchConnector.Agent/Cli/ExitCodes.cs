@@ -7,4 +7,6 @@ public static class ExitCodes
     public const int Usage = 2;
     /// <summary>EX_CONFIG from sysexits.h: a setting in agent.yaml is missing or wrong.</summary>
     public const int Config = 78;
+    /// <summary>The connector was decommissioned: `run` refuses for good (systemd's RestartPreventExitStatus names it).</summary>
+    public const int Decommissioned = 6;
 }

@@ -16,6 +16,9 @@ public sealed record AgentSettings(
 
     /// <summary>One line per ignored (unknown) key, naming the file and the key; logged at start.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>How often the reconciler re-checks everything it owns and repairs drift (tests shorten it).</summary>
+    public int DriftCheckIntervalS { get; init; } = 60;
 }
 
 /// <summary>Urls are normalised to "mqtt[s]://host:port" with the port always present (1883 / 8883 by default).</summary>

@@ -16,6 +16,7 @@ public static partial class AgentSettingsLoader
     public const string DefaultStateDir = "/var/lib/branch-connector";
     public const string DefaultRuntimeDir = "/run/branch-connector";
     public const int DefaultKeepaliveS = 30;
+    public const int DefaultDriftCheckIntervalS = 60;
     public const int MinKeepaliveS = 5;
     public const int MaxKeepaliveS = 3600;
 
@@ -75,11 +76,17 @@ public static partial class AgentSettingsLoader
                     ("iptables-legacy", FirewallBackendChoice.IptablesLegacy))),
             new LogSettings(ReadLogLevel(log)));
 
+        var driftCheck = ReadSeconds(root, "drift_check_interval_s", DefaultDriftCheckIntervalS, 1, 3600);
         var unknown = new[] { root, broker, topics, wireguard, firewall, log }
             .SelectMany(m => m.CollectUnknownKeys())
             .Select(key => $"{file}: {key}: unknown setting, ignored")
             .ToList();
-        return settings with { SourceFile = file, Warnings = unknown };
+        return settings with
+        {
+            SourceFile = file,
+            Warnings = unknown,
+            DriftCheckIntervalS = driftCheck,
+        };
     }
 
     private static YamlMappingNode ReadRoot(string yaml, string file)
@@ -157,16 +164,15 @@ public static partial class AgentSettingsLoader
             ResolveOptionalPath(caFile, baseDir),
             ResolveOptionalPath(certFile, baseDir),
             ResolveOptionalPath(keyFile, baseDir),
-            ReadKeepalive(broker));
+            ReadSeconds(broker, "keepalive_s", DefaultKeepaliveS, MinKeepaliveS, MaxKeepaliveS));
     }
 
-    private static int ReadKeepalive(SettingsMapping broker)
+    private static int ReadSeconds(SettingsMapping mapping, string key, int fallback, int min, int max)
     {
-        var text = broker.Scalar("keepalive_s");
-        if (text is null) return DefaultKeepaliveS;
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
-            || seconds is < MinKeepaliveS or > MaxKeepaliveS)
-            throw broker.Error("keepalive_s", $"'{text}' must be an integer from {MinKeepaliveS} to {MaxKeepaliveS}");
+        var text = mapping.Scalar(key);
+        if (text is null) return fallback;
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds < min || seconds > max)
+            throw mapping.Error(key, $"'{text}' must be an integer from {min} to {max}");
         return seconds;
     }
 

@@ -1,4 +1,8 @@
+using BranchConnector.Agent.Cli;
 using BranchConnector.Agent.Config;
+using BranchConnector.Agent.Lifecycle;
+using BranchConnector.Agent.State;
+using BranchConnector.Agent.Tools;
 using Microsoft.Extensions.Logging;
 
 namespace BranchConnector.Agent.Hosting;
@@ -20,13 +24,26 @@ public static class Daemon
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(termination.Token, cancellationToken);
 
         log.LogInformation("{Program} {Version} starting for serial {Serial}", AgentInfo.ProgramName, AgentInfo.Version, settings.Serial);
-        notifier.Ready();
-        notifier.Status($"running for serial {settings.Serial}");
-        var watchdog = notifier.RunWatchdogAsync(stop.Token);
+        PrepareDirectories(settings);
+        if ((await new StateStore(settings.StateDir).LoadAsync(stop.Token).ConfigureAwait(false)).LifecycleState == LifecycleState.Decommissioned)
+        {
+            log.LogCritical("this connector ({Serial}) was decommissioned: it will not run again; purge and reinstall the package to reuse the box", settings.Serial);
+            return ExitCodes.Decommissioned;
+        }
+        var password = BrokerPasswordReader.Read(settings);
 
+        var runner = new ProcessCommandRunner(loggers.CreateLogger<ProcessCommandRunner>());
+        var services = await AgentServices.CreateAsync(settings, loggers, runner, stop.Token).ConfigureAwait(false);
+        log.LogInformation("WireGuard: {Implementation} ({Reason}); firewall: {Firewall}", services.WireGuard.Name, services.WireGuard.Reason, services.FirewallBackendName);
+        var runtime = new AgentRuntime(services, password);
+        await runtime.StartAsync(stop.Token).ConfigureAwait(false);
+
+        notifier.Ready();
+        notifier.Status($"{settings.Serial}: {services.State.PersistedLifecycle.ToWire()}, config {services.State.Persisted.Config?.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}");
+        var watchdog = notifier.RunWatchdogAsync(() => services.Work.Heartbeat, stop.Token);
         try
         {
-            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+            await runtime.RunAsync(stop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -35,7 +52,14 @@ public static class Daemon
 
         notifier.Stopping();
         await watchdog.ConfigureAwait(false);
-        log.LogInformation("stopping on {Reason}", termination.Received?.ToString() ?? "cancellation");
-        return 0;
+        if (runtime.SelfStopExitCode is { } code) return code;
+        log.LogInformation("stopping on {Reason}; the data plane stays up", termination.Received?.ToString() ?? "cancellation");
+        return ExitCodes.Ok;
+    }
+
+    private static void PrepareDirectories(AgentSettings settings)
+    {
+        Directory.CreateDirectory(settings.StateDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Directory.CreateDirectory(settings.RuntimeDir);
     }
 }

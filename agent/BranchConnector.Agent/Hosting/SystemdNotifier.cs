@@ -46,14 +46,17 @@ public sealed class SystemdNotifier : IDisposable
     public bool Stopping() => Send("STOPPING=1");
 
     /// <summary>Sends WATCHDOG=1 every <see cref="WatchdogInterval"/> until cancelled; returns at once without a watchdog.</summary>
-    public async Task RunWatchdogAsync(CancellationToken cancellationToken)
+    /// <param name="heartbeat">When the loop that does the work last proved it was alive: no ping while it is stuck,
+    /// so systemd restarts a hung reconciler instead of a healthy timer keeping it alive.</param>
+    public async Task RunWatchdogAsync(Func<DateTimeOffset> heartbeat, CancellationToken cancellationToken)
     {
         if (WatchdogInterval is not { } interval) return;
         using var timer = new PeriodicTimer(interval);
         Watchdog();
         try
         {
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false)) Watchdog();
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+                if (DateTimeOffset.UtcNow - heartbeat() < interval * 2) Watchdog();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

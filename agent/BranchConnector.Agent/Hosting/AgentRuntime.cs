@@ -1,0 +1,288 @@
+using BranchConnector.Agent.Config;
+using BranchConnector.Agent.Desired;
+using BranchConnector.Agent.Health.Stun;
+using BranchConnector.Agent.Health.Time;
+using BranchConnector.Agent.Lifecycle;
+using BranchConnector.Agent.Mqtt;
+using BranchConnector.Agent.Protocol;
+using BranchConnector.Agent.Protocol.Outbound;
+using BranchConnector.Agent.Tools;
+using Microsoft.Extensions.Logging;
+
+namespace BranchConnector.Agent.Hosting;
+
+/// <summary>
+/// The daemon's moving parts: start-up reconcile, the MQTT session and its inbound routing, the drift check,
+/// and the periodic reports. Every change to the box is a work item on the one <see cref="WorkQueue"/>.
+/// </summary>
+public sealed class AgentRuntime(AgentServices services, Secret? password)
+{
+    private readonly ILogger _log = services.Loggers.CreateLogger("BranchConnector.Agent");
+    private IMqttSession? _session;
+    private DateTimeOffset _stateSince = DateTimeOffset.UtcNow;
+    private string? _lastPublishedState;
+    private string? _lastTunnelSignature;
+    private readonly CancellationTokenSource _stopRequested = new();
+
+    public AgentServices Services => services;
+    public Reports Reports { get; private set; } = null!;
+    public DriftCheck Drift { get; private set; } = null!;
+    public MqttSessionStatus BrokerStatus => _session?.Status ?? MqttSessionStatus.Initial;
+    public DateTimeOffset? BrokerSince { get; private set; }
+
+    /// <summary>Set when the agent decided to stop by itself (decommission); the exit code to return.</summary>
+    public int? SelfStopExitCode { get; private set; }
+
+    /// <summary>Reconciles from the persisted state (no broker needed). Returns once the data plane is configured.</summary>
+    public async Task StartAsync(CancellationToken ct)
+    {
+        Reports = new Reports(services, () => _session?.Status.Connected ?? false);
+        Drift = new DriftCheck(services, services.Loggers.CreateLogger<DriftCheck>());
+        Drift.Repaired += () => _lastPublishedState = null;
+        await new StartupReconcile(services, services.Loggers.CreateLogger<StartupReconcile>()).RunAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs until <paramref name="stop"/> or until the agent stops itself (decommission).</summary>
+    public async Task RunAsync(CancellationToken stop)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, _stopRequested.Token);
+        var ct = linked.Token;
+        var tasks = new List<Task> { services.Work.RunAsync(ct), DriftLoopAsync(ct), KeepaliveLoopAsync(ct), TunnelStatusLoopAsync(ct), InformLoopAsync(ct) };
+        if (services.Settings.Broker.Urls.Count > 0)
+        {
+            var session = new MqttSession(SessionOptions(), services.Loggers.CreateLogger<MqttSession>());
+            _session = session;
+            services.Publisher.Attach(session);
+            tasks.Add(session.RunAsync(ct));
+            tasks.Add(InboundLoopAsync(session, ct));
+        }
+        try
+        {
+            await Task.WhenAll(tasks).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            if (_session is not null) await _session.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private MqttSessionOptions SessionOptions()
+    {
+        var b = services.Settings.Broker;
+        return new MqttSessionOptions
+        {
+            Serial = services.Settings.Serial,
+            Urls = b.Urls,
+            Username = b.Username,
+            Password = password?.Value,
+            CaFile = b.CaFile,
+            CertFile = b.CertFile,
+            KeyFile = b.KeyFile,
+            KeepaliveSeconds = b.KeepaliveS,
+            SubscribeTopicFilter = services.Topics.SubscribeFilter,
+            WillTopic = services.Topics.State,
+            WillPayload = ProtocolJson.Serialize(new LastWillPayload(services.Settings.Serial)),
+            OnConnected = OnConnectedAsync,
+        };
+    }
+
+    private async Task OnConnectedAsync(IMqttSession session, CancellationToken ct)
+    {
+        BrokerSince = DateTimeOffset.UtcNow;
+        _lastPublishedState = null;
+        await PublishStateAsync(force: true, ct).ConfigureAwait(false);
+        await session.PublishAsync(services.Topics.Register, ProtocolJson.Serialize(Reports.Register()), 1, true, ct).ConfigureAwait(false);
+        await session.PublishAsync(services.Topics.ConfigRequest, ProtocolJson.Serialize(Reports.ConfigRequest()), 1, false, ct).ConfigureAwait(false);
+    }
+
+    private async Task InboundLoopAsync(IMqttSession session, CancellationToken ct)
+    {
+        await foreach (var message in session.Inbound.ReadAllAsync(ct).ConfigureAwait(false))
+        {
+            var receivedAt = DateTimeOffset.UtcNow;
+            var topics = services.Topics;
+            switch (message)
+            {
+                case InboundTooLarge big when big.Topic == topics.Batch || big.Topic == topics.Peering:
+                    var kind = big.Topic == topics.Batch ? ConfirmPayload.BatchKind : ConfirmPayload.PeeringKind;
+                    var confirm = new ConfirmBuilder(services.Settings.Serial).Rejected(kind, null, null, receivedAt,
+                        [new ValidationError(ErrorCodes.TooLarge, "", $"message of {big.Size} bytes exceeds the 1 MiB limit")]);
+                    services.Work.Enqueue("too_large confirm", c => PublishConfirmAsync(kind, confirm, c));
+                    break;
+                case InboundPublish p when p.Topic == topics.Batch:
+                    services.Work.Enqueue("batch", c => HandleBatchAsync(p.Payload, receivedAt, c));
+                    break;
+                case InboundPublish p when p.Topic == topics.Peering:
+                    services.Work.Enqueue("peering", c => HandlePeeringAsync(p.Payload, receivedAt, c));
+                    break;
+                case InboundPublish p when p.Topic == topics.Lifecycle:
+                    services.Work.Enqueue("lifecycle", c => HandleLifecycleAsync(p.Payload, c));
+                    break;
+                case InboundPublish p when p.Topic == topics.Time:
+                    HandleTimeReply(p.Payload, receivedAt);
+                    break;
+                default:
+                    _log.LogInformation("message on {Topic} ({Bytes} bytes) is not for this agent: dropped", message.Topic,
+                        message is InboundPublish ip ? ip.Payload.Length : (message as InboundTooLarge)?.Size);
+                    break;
+            }
+        }
+    }
+
+    private async Task HandleBatchAsync(ReadOnlyMemory<byte> payload, DateTimeOffset receivedAt, CancellationToken ct)
+    {
+        var processor = new BatchProcessor(services.State, services.Coordinator, services.Store, new ConfirmBuilder(services.Settings.Serial), services.Loggers.CreateLogger<BatchProcessor>());
+        var confirm = await processor.HandleAsync(payload, receivedAt, ct).ConfigureAwait(false);
+        await PublishConfirmAsync(ConfirmPayload.BatchKind, confirm, ct).ConfigureAwait(false);
+        if (confirm.Success && confirm.Changes != ConfirmChanges.None)
+            await services.Publisher.PublishAsync(services.Topics.Register, ProtocolJson.Serialize(Reports.Register()), 1, true, ct).ConfigureAwait(false);
+        await PublishStateAsync(force: false, ct).ConfigureAwait(false);
+        await PublishTunnelStatusAsync(force: true, ct).ConfigureAwait(false);
+    }
+
+    private async Task HandlePeeringAsync(ReadOnlyMemory<byte> payload, DateTimeOffset receivedAt, CancellationToken ct)
+    {
+        var processor = new PeeringProcessor(services.State, services.Coordinator, services.Store, new ConfirmBuilder(services.Settings.Serial), services.Loggers.CreateLogger<PeeringProcessor>());
+        var confirm = await processor.HandleAsync(payload, receivedAt, ct).ConfigureAwait(false);
+        await PublishConfirmAsync(ConfirmPayload.PeeringKind, confirm, ct).ConfigureAwait(false);
+        await PublishTunnelStatusAsync(force: true, ct).ConfigureAwait(false);
+    }
+
+    private async Task HandleLifecycleAsync(ReadOnlyMemory<byte> payload, CancellationToken ct)
+    {
+        var followUp = await new LifecycleProcessor(services, services.Loggers.CreateLogger<LifecycleProcessor>()).HandleAsync(payload, ct).ConfigureAwait(false);
+        switch (followUp)
+        {
+            case LifecycleFollowUp.PublishState:
+                await PublishStateAsync(force: false, ct).ConfigureAwait(false);
+                break;
+            case LifecycleFollowUp.PublishRegister:
+                await services.Publisher.PublishAsync(services.Topics.Register, ProtocolJson.Serialize(Reports.Register()), 1, true, ct).ConfigureAwait(false);
+                break;
+            case LifecycleFollowUp.Stop:
+                await PublishStateAsync(force: true, ct).ConfigureAwait(false);
+                SelfStopExitCode = Cli.ExitCodes.Decommissioned;
+                await _stopRequested.CancelAsync().ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private void HandleTimeReply(ReadOnlyMemory<byte> payload, DateTimeOffset receivedAt)
+    {
+        var decoded = TimeReplyDecoder.Decode(payload.Span);
+        if (!decoded.IsValid)
+        {
+            _log.LogWarning("time reply rejected: {Errors}", string.Join("; ", decoded.Errors));
+            return;
+        }
+        var reply = decoded.Reply!;
+        var t3 = receivedAt.ToUnixTimeMilliseconds();
+        var measured = TimeOffset.Compute(reply.T0, reply.T1, reply.T2, t3);
+        var ntp = services.State.Time?.NtpSynchronized;
+        var health = TimeHealth.From(measured, ntp, receivedAt);
+        services.State.SetTime(health);
+        if (health.Warning is { } w) _log.LogWarning("{Warning}", w);
+    }
+
+    private Task PublishConfirmAsync(string kind, ConfirmPayload confirm, CancellationToken ct) =>
+        services.Publisher.PublishAsync(kind == ConfirmPayload.BatchKind ? services.Topics.ConfigConfirm : services.Topics.PeeringConfirm,
+            ProtocolJson.Serialize(confirm), 1, false, ct);
+
+    private async Task PublishStateAsync(bool force, CancellationToken ct)
+    {
+        var state = Reports.EffectiveLifecycle().ToWire();
+        if (!force && state == _lastPublishedState) return;
+        if (state != _lastPublishedState) _stateSince = DateTimeOffset.UtcNow;
+        _lastPublishedState = state;
+        await services.Publisher.PublishAsync(services.Topics.State, ProtocolJson.Serialize(Reports.StatePayload(_stateSince)), 1, true, ct).ConfigureAwait(false);
+    }
+
+    private async Task PublishTunnelStatusAsync(bool force, CancellationToken ct)
+    {
+        var tunnels = await Reports.TunnelsAsync(ct).ConfigureAwait(false);
+        var signature = string.Join("|", tunnels.Select(t => $"{t.Interface}:{t.Status}:" + string.Join(",", t.Peers?.Select(p => $"{p.Serial}:{p.Path}:{p.Status}") ?? [])));
+        if (!force && signature == _lastTunnelSignature) return;
+        _lastTunnelSignature = signature;
+        await services.Publisher.PublishAsync(services.Topics.TunnelStatus, ProtocolJson.Serialize(Reports.TunnelStatus(tunnels)), 1, false, ct).ConfigureAwait(false);
+        await PublishStateAsync(force: false, ct).ConfigureAwait(false);
+    }
+
+    private async Task DriftLoopAsync(CancellationToken ct)
+    {
+        var interval = TimeSpan.FromSeconds(services.Settings.DriftCheckIntervalS);
+        while (!ct.IsCancellationRequested)
+        {
+            await Task.Delay(interval, ct).ConfigureAwait(false);
+            services.Work.Enqueue("drift check", c => Drift.RunOnceAsync("drift check", c));
+        }
+    }
+
+    private async Task KeepaliveLoopAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(services.State.Monitoring.KeepaliveIntervalS), ct).ConfigureAwait(false);
+            await services.Publisher.PublishAsync(services.Topics.Keepalive, ProtocolJson.Serialize(Reports.Keepalive()), 0, false, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Full report every interval; in between, a cheap poll publishes at once when a tunnel's status changes.</summary>
+    private async Task TunnelStatusLoopAsync(CancellationToken ct)
+    {
+        var lastFull = DateTimeOffset.MinValue;
+        while (!ct.IsCancellationRequested)
+        {
+            var interval = TimeSpan.FromSeconds(services.State.Monitoring.TunnelStatusIntervalS);
+            var poll = TimeSpan.FromSeconds(Math.Clamp(interval.TotalSeconds / 4, 1, 5));
+            await Task.Delay(poll, ct).ConfigureAwait(false);
+            var due = DateTimeOffset.UtcNow - lastFull >= interval;
+            try
+            {
+                await PublishTunnelStatusAsync(force: due, ct).ConfigureAwait(false);
+                if (due) lastFull = DateTimeOffset.UtcNow;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                _log.LogWarning("tunnel status: {Message}", ex.Message);
+            }
+        }
+    }
+
+    private async Task InformLoopAsync(CancellationToken ct)
+    {
+        var stun = new StunClient();
+        string? lastInform = null;
+        var lastSent = DateTimeOffset.MinValue;
+        while (!ct.IsCancellationRequested)
+        {
+            var monitoring = services.State.Monitoring;
+            try
+            {
+                await services.Publisher.PublishAsync(services.Topics.TimeRequest,
+                    ProtocolJson.Serialize(new TimeRequestPayload(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())), 0, false, ct).ConfigureAwait(false);
+                var ntp = await new NtpStatusReader(services.Runner).ReadAsync(ct).ConfigureAwait(false);
+                if (services.State.Time is { } t) services.State.SetTime(t with { NtpSynchronized = ntp });
+                if (monitoring.StunServers.Count > 0)
+                    services.State.SetStun(await stun.CheckAsync(monitoring.StunServers, cancellationToken: ct).ConfigureAwait(false));
+                var inform = await Reports.InformAsync(ct).ConfigureAwait(false);
+                // Sent every interval, and at once when something in it changed (the timestamps aside).
+                var signature = ProtocolJson.Serialize(inform with { SentAt = default, UptimeS = 0 });
+                var text = Convert.ToBase64String(signature);
+                if (text != lastInform || DateTimeOffset.UtcNow - lastSent >= TimeSpan.FromSeconds(monitoring.InformIntervalS))
+                {
+                    await services.Publisher.PublishAsync(services.Topics.Inform, ProtocolJson.Serialize(inform), 1, false, ct).ConfigureAwait(false);
+                    lastInform = text;
+                    lastSent = DateTimeOffset.UtcNow;
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                _log.LogWarning("inform: {Message}", ex.Message);
+            }
+            await Task.Delay(TimeSpan.FromSeconds(monitoring.InformIntervalS), ct).ConfigureAwait(false);
+        }
+    }
+}

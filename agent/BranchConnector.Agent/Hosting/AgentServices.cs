@@ -1,0 +1,74 @@
+using BranchConnector.Agent.Config;
+using BranchConnector.Agent.Linux.Firewall;
+using BranchConnector.Agent.Linux.WireGuard;
+using BranchConnector.Agent.Reconcile;
+using BranchConnector.Agent.State;
+using BranchConnector.Agent.Tools;
+using Microsoft.Extensions.Logging;
+
+namespace BranchConnector.Agent.Hosting;
+
+/// <summary>The composition root: every long-lived piece of the agent, built once from the settings.</summary>
+public sealed class AgentServices
+{
+    public AgentSettings Settings { get; }
+    public ILoggerFactory Loggers { get; }
+    public ICommandRunner Runner { get; }
+    public AgentTopics Topics { get; }
+    public AgentState State { get; } = new();
+    public StateStore Store { get; }
+    public KeyStore Keys { get; }
+    public OwnershipJournal Journal { get; }
+    public EndpointResolver Resolver { get; } = new();
+    public WgImplementationChoice WireGuard { get; }
+    public FirewallBackendDetection? Firewall { get; }
+    public IntentEnvironment Environment { get; }
+    public Reconciler Reconciler { get; }
+    public ApplyCoordinator Coordinator { get; }
+    public Publisher Publisher { get; }
+    public WorkQueue Work { get; }
+
+    private AgentServices(AgentSettings settings, ILoggerFactory loggers, ICommandRunner runner, WgImplementationChoice wg, FirewallBackendDetection? firewall)
+    {
+        Settings = settings;
+        Loggers = loggers;
+        Runner = runner;
+        Topics = AgentTopics.From(settings);
+        Store = new StateStore(settings.StateDir);
+        Keys = new KeyStore(settings.StateDir, runner);
+        Journal = new OwnershipJournal(settings.StateDir);
+        WireGuard = wg;
+        Firewall = firewall;
+        Environment = new IntentEnvironment(Keys, Resolver, runner, settings.Firewall.Manage && firewall?.Backend is not null);
+        var observer = new StateObserver(runner, Environment.ManageFirewall ? firewall!.Backend : null);
+        Reconciler = new Reconciler(observer, new PlanApplier(runner), Journal, PlannerContext, loggers.CreateLogger<Reconciler>());
+        Coordinator = new ApplyCoordinator(State, Reconciler, Environment, Keys, loggers.CreateLogger<ApplyCoordinator>());
+        Publisher = new Publisher(loggers.CreateLogger<Publisher>());
+        Work = new WorkQueue(loggers.CreateLogger<WorkQueue>());
+    }
+
+    /// <summary>Probes the box (WireGuard implementation, firewall backend) and loads the persisted state.</summary>
+    public static async Task<AgentServices> CreateAsync(AgentSettings settings, ILoggerFactory loggers, ICommandRunner runner, CancellationToken ct)
+    {
+        var wg = await WgImplementationProbe.ProbeAsync(runner, settings.WireGuard, ct).ConfigureAwait(false);
+        var firewall = settings.Firewall.Manage
+            ? await FirewallBackendDetector.DetectAsync(runner, settings.Firewall.Backend, ct).ConfigureAwait(false)
+            : null;
+        var services = new AgentServices(settings, loggers, runner, wg, firewall);
+        services.State.Load(await services.Store.LoadAsync(ct).ConfigureAwait(false));
+        await services.Journal.LoadAsync(ct).ConfigureAwait(false);
+        return services;
+    }
+
+    public string FirewallBackendName => !Settings.Firewall.Manage ? FirewallBackend.NoneName : Firewall?.Name ?? FirewallBackend.NoneName;
+
+    private PlannerContext PlannerContext() => new(
+        WireGuard.Implementation,
+        Settings.WireGuard.UserspaceCommand,
+        Journal.Current,
+        Keys.ReadPrivateKey,
+        DateTimeOffset.UtcNow,
+        TimeSpan.FromSeconds(State.Monitoring.HandshakeTimeoutS),
+        Settings.Firewall,
+        Environment.ManageFirewall ? Firewall!.Backend : null);
+}

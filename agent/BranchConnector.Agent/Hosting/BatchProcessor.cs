@@ -1,0 +1,61 @@
+using BranchConnector.Agent.Lifecycle;
+using BranchConnector.Agent.Protocol;
+using BranchConnector.Agent.Protocol.Outbound;
+using BranchConnector.Agent.State;
+using Microsoft.Extensions.Logging;
+
+namespace BranchConnector.Agent.Hosting;
+
+/// <summary>
+/// A batch message, start to end: validate the whole document, apply the sequence rule, reconcile, persist
+/// as last-known-good, and build the Confirm. Nothing on the box changes for a document that fails validation.
+/// </summary>
+public sealed class BatchProcessor(AgentState state, ApplyCoordinator coordinator, StateStore store, ConfirmBuilder confirms, ILogger<BatchProcessor> logger)
+{
+    public async Task<ConfirmPayload> HandleAsync(ReadOnlyMemory<byte> payload, DateTimeOffset receivedAt, CancellationToken ct)
+    {
+        var decoded = BatchDecoder.Decode(payload.Span);
+        if (state.PersistedLifecycle == LifecycleState.Decommissioned)
+            return confirms.Rejected(ConfirmPayload.BatchKind, decoded.Sequence, decoded.ConfigHash, receivedAt,
+                [new ValidationError(ErrorCodes.Decommissioned, "", "this connector is decommissioned")]);
+        if (!decoded.IsValid)
+        {
+            logger.LogWarning("batch {Sequence} rejected: {Errors}", decoded.Sequence, string.Join("; ", decoded.Errors));
+            return confirms.Rejected(ConfirmPayload.BatchKind, decoded.Sequence, decoded.ConfigHash, receivedAt, decoded.Errors);
+        }
+
+        var batch = decoded.Batch!;
+        var applied = state.Persisted.Config is { Success: true } c ? c : null;
+        switch (SequenceGate.Check(applied?.Sequence, applied?.ConfigHash, batch.Sequence, batch.ConfigHash))
+        {
+            case GateDecision.Repeat:
+                logger.LogInformation("batch {Sequence} already applied: confirming again", batch.Sequence);
+                return confirms.Repeated(ConfirmPayload.BatchKind, batch.Sequence, batch.ConfigHash, receivedAt, applied!.AppliedAt);
+            case GateDecision.Stale:
+                return confirms.Rejected(ConfirmPayload.BatchKind, batch.Sequence, batch.ConfigHash, receivedAt,
+                    [SequenceGate.StaleError(applied!.Sequence, batch.Sequence)]);
+        }
+
+        var (intent, outcome) = await coordinator.ApplyAsync(batch.Config, state.Peering, $"batch {batch.Sequence}", rollbackOnFailure: true, ct).ConfigureAwait(false);
+        var confirm = confirms.Applied(ConfirmPayload.BatchKind, batch.Sequence, batch.ConfigHash, receivedAt, outcome,
+            batch.Config.Topics, BatchTopicMap.TopicOf, BatchTopicMap.TopicOf, intent.Warnings);
+        if (outcome.Succeeded)
+        {
+            await store.SaveBatchAsync(payload, ct).ConfigureAwait(false);
+            state.SetApplied(batch, state.AppliedPeering, intent, intent.Warnings);
+            var persisted = state.Update(p => p with
+            {
+                Config = new AppliedDocument(batch.Sequence, batch.ConfigHash, confirm.AppliedAt, true, null),
+                Lifecycle = LifecycleMachine.OnBatchApplied(p.LifecycleState).ToWire(),
+            });
+            await store.SaveAsync(persisted, ct).ConfigureAwait(false);
+            logger.LogInformation("batch {Sequence} applied: +{Added} -{Removed} ~{Changed} ={Unchanged}",
+                batch.Sequence, confirm.Changes.Added, confirm.Changes.Removed, confirm.Changes.Changed, confirm.Changes.Unchanged);
+        }
+        else
+        {
+            state.RecordFailedAttempt(new AppliedDocument(batch.Sequence, batch.ConfigHash, null, false, confirm.Error?.Message));
+        }
+        return confirm;
+    }
+}

@@ -1,0 +1,38 @@
+using BranchConnector.Agent.Reconcile;
+using BranchConnector.Agent.State;
+using Microsoft.Extensions.Logging;
+
+namespace BranchConnector.Agent.Hosting;
+
+/// <summary>
+/// Periodically re-applies the applied documents. With nothing changed by anyone, the plan is empty; anything
+/// planned is drift (a deleted route, a flushed chain, a removed device) and is repaired, logged and counted.
+/// </summary>
+public sealed class DriftCheck(AgentServices services, ILogger<DriftCheck> logger)
+{
+    public event Action? Repaired;
+
+    public async Task RunOnceAsync(string trigger, CancellationToken ct)
+    {
+        var state = services.State;
+        var (intent, outcome) = await services.Coordinator.ApplyAsync(state.Config, state.Peering, trigger, rollbackOnFailure: false, ct).ConfigureAwait(false);
+        // An intent that differs from the applied one is a new decision (relay switch, re-resolved endpoint), not drift.
+        var drift = intent == state.AppliedIntent || SameShape(intent, state.AppliedIntent);
+        state.SetApplied(state.AppliedBatch, state.AppliedPeering, intent, intent.Warnings);
+        var repaired = outcome.Plan.Changes.Count();
+        if (repaired == 0) return;
+        if (!outcome.Succeeded)
+        {
+            logger.LogError("{Trigger}: repair failed: {Reason}", trigger, outcome.Failure?.Result.Describe() ?? string.Join("; ", outcome.Problems));
+            return;
+        }
+        if (!drift) return;
+        foreach (var change in outcome.Plan.Changes) logger.LogWarning("{Trigger}: drift repaired: {Change}", trigger, change);
+        var persisted = state.Update(p => p with { DriftRepairs = p.DriftRepairs + repaired });
+        await services.Store.SaveAsync(persisted, ct).ConfigureAwait(false);
+        Repaired?.Invoke();
+    }
+
+    private static bool SameShape(KernelIntent a, KernelIntent b) =>
+        a.Links == b.Links && a.WgDevices == b.WgDevices && a.Routes == b.Routes && a.Rules == b.Rules && a.Firewall == b.Firewall;
+}

@@ -1,0 +1,118 @@
+using BranchConnector.Agent.Health;
+using BranchConnector.Agent.Health.Time;
+using BranchConnector.Agent.Lifecycle;
+using BranchConnector.Agent.Linux.Interfaces;
+using BranchConnector.Agent.Linux.WireGuard;
+using BranchConnector.Agent.Protocol.Outbound;
+using BranchConnector.Agent.Tools;
+
+namespace BranchConnector.Agent.Hosting;
+
+/// <summary>Builds the northbound report payloads from the agent state and a fresh read of the tunnels.</summary>
+public sealed class Reports(AgentServices services, Func<bool> brokerConnected)
+{
+    private AgentState State => services.State;
+    private string Serial => services.Settings.Serial;
+
+    public LifecycleState EffectiveLifecycle(IReadOnlyList<TunnelStatusEntry>? tunnels = null)
+    {
+        var backboneActive = tunnels?.Any(t => t.Kind == TunnelStatusPayload.Backbone && t.Status == TunnelHealth.Active) ?? LastBackboneActive;
+        return LifecycleMachine.Effective(State.PersistedLifecycle, brokerConnected(), backboneActive);
+    }
+
+    public bool LastBackboneActive { get; private set; }
+
+    public async Task<IReadOnlyList<TunnelStatusEntry>> TunnelsAsync(CancellationToken ct)
+    {
+        var config = State.Config;
+        var peering = State.Peering;
+        var names = new List<string>();
+        if (config.Backbone is { } b) names.Add(b.Interface);
+        if (peering.WireGuardInterface is { } p) names.Add(p);
+        var links = new List<ObservedLink>();
+        var devices = new Dictionary<string, ObservedWgDevice>(StringComparer.Ordinal);
+        if (names.Count > 0)
+        {
+            var addr = await services.Runner.RunAsync(AddressParser.Request, ct).ConfigureAwait(false);
+            if (addr.Succeeded) links.AddRange(AddressParser.Parse(addr.Stdout).Where(l => names.Contains(l.Name)));
+            foreach (var name in names.Where(n => links.Any(l => l.Name == n)))
+            {
+                var dump = await services.Runner.RunAsync(CommandRequest.Of("wg", "show", name, "dump"), ct).ConfigureAwait(false);
+                if (dump.Succeeded) devices[name] = WgDumpParser.Parse(name, dump.Stdout);
+            }
+        }
+        var tunnels = TunnelHealth.Compute(new TunnelHealthInput(config, peering, devices, links,
+            State.BackboneConfiguredAt, State.PeeringConfiguredAt, services.Environment.RelayedMembers, DateTimeOffset.UtcNow));
+        LastBackboneActive = tunnels.Any(t => t.Kind == TunnelStatusPayload.Backbone && t.Status == TunnelHealth.Active);
+        return tunnels;
+    }
+
+    public TunnelStatusPayload TunnelStatus(IReadOnlyList<TunnelStatusEntry> tunnels) => new(Serial, DateTimeOffset.UtcNow, tunnels);
+
+    public KeepalivePayload Keepalive() =>
+        new(Serial, EffectiveLifecycle().ToWire(), DateTimeOffset.UtcNow, State.UptimeSeconds, State.Persisted.Config?.Sequence);
+
+    public StatePayload StatePayload(DateTimeOffset since) =>
+        new(Serial, EffectiveLifecycle().ToWire(), brokerConnected(), since, DateTimeOffset.UtcNow);
+
+    public RegisterPayload Register() => new(
+        Serial,
+        System.Environment.MachineName,
+        AgentInfo.Version,
+        PublicKeys(),
+        State.Config.Backbone?.LanSubnets ?? [],
+        DateTimeOffset.UtcNow);
+
+    public ConfigRequestPayload ConfigRequest() => new(
+        Serial,
+        State.Persisted.Config?.Sequence,
+        State.Persisted.Config?.ConfigHash,
+        State.Persisted.Peering?.Sequence);
+
+    /// <summary>Public keys by the interface they are (or will be) used on.</summary>
+    public Dictionary<string, string> PublicKeys()
+    {
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+        var backboneIf = State.Config.Backbone?.Interface ?? Agent.State.KeyNames.DefaultBackboneInterface;
+        var peeringIf = State.Peering.WireGuardInterface ?? Agent.State.KeyNames.DefaultPeeringInterface;
+        if (services.Keys.ReadPublicKey(Agent.State.KeyNames.Backbone) is { } b) keys[backboneIf] = b;
+        if (services.Keys.ReadPublicKey(Agent.State.KeyNames.Peering) is { } p) keys[peeringIf] = p;
+        return keys;
+    }
+
+    public async Task<InformPayload> InformAsync(CancellationToken ct)
+    {
+        var facts = await new HostFactsCollector(services.Runner, startedAt: State.StartedAt).CollectAsync(ct).ConfigureAwait(false);
+        var stun = State.Stun;
+        var time = State.Time;
+        var last = State.LastConfig;
+        return new InformPayload(
+            Serial, DateTimeOffset.UtcNow, AgentInfo.Version, facts.Hostname, facts.Os ?? "unknown", facts.Kernel ?? "unknown", facts.PrivateIps,
+            stun?.MappedAddress is { } mapped ? HostOf(mapped) : null,
+            stun is null ? null : new StunReport(stun.Server, stun.MappedAddress, stun.NatMapping, stun.UdpBlocked, stun.CheckedAt),
+            time is null ? null : new TimeReport(time.OffsetMs, time.RttMs, time.NtpSynchronized, time.CheckedAt),
+            services.WireGuard.Name,
+            services.FirewallBackendName,
+            State.Config.Backbone?.LanSubnets ?? [],
+            State.UptimeSeconds,
+            State.StartedAt,
+            last is null ? null : new LastConfigReport(last.Sequence, last.ConfigHash, last.AppliedAt, last.Success),
+            State.Persisted.DriftRepairs);
+    }
+
+    /// <summary>Operator-facing warnings: clock offset beyond the controller's tolerance, apply warnings, identity conflicts.</summary>
+    public IReadOnlyList<string> Warnings(string? brokerWarning)
+    {
+        var list = new List<string>(State.ApplyWarnings);
+        if (State.Time?.Warning is { } w) list.Add(w);
+        if (brokerWarning is not null) list.Add(brokerWarning);
+        return list;
+    }
+
+    private static string HostOf(string hostPort)
+    {
+        if (hostPort.StartsWith('[')) return hostPort[1..hostPort.IndexOf(']')];
+        var colon = hostPort.LastIndexOf(':');
+        return colon < 0 ? hostPort : hostPort[..colon];
+    }
+}

@@ -1,0 +1,20 @@
+using BranchConnector.Agent.Linux;
+using BranchConnector.Agent.Desired;
+
+namespace BranchConnector.Agent.Linux.Firewall;
+
+/// <summary>The rules of one own chain, each a full line in iptables-save form ("-A BC-FORWARD -o wg0 -j DROP").</summary>
+public sealed record ChainRules(OwnChain Chain, EquatableList<string> Rules);
+
+/// <summary>The desired own chains of one family. A chain without rules is not listed (and is removed if present).</summary>
+public sealed record FamilyRuleset(IpFamily Family, EquatableList<ChainRules> Chains)
+{
+    public ChainRules? Find(OwnChain chain) => Chains.FirstOrDefault(c => c.Chain == chain);
+    public int RuleCount => Chains.Sum(c => c.Rules.Count);
+}
+
+/// <summary>What the renderer produces for both families.</summary>
+public sealed record DesiredFirewall(FamilyRuleset V4, FamilyRuleset V6)
+{
+    public FamilyRuleset For(IpFamily family) => family == IpFamily.V4 ? V4 : V6;
+}

@@ -1,0 +1,90 @@
+using BranchConnector.Agent.Reconcile;
+
+namespace BranchConnector.Agent.Linux.Routes;
+
+/// <summary>
+/// Diffs the routes and band rules the agent wants against the `proto 188` routes and band rules the kernel
+/// holds. Every observed `proto 188` route and every band rule is the agent's, so the desired lists must hold
+/// ALL of them (static topic, backbone allowed IPs, full tunnel, relayed peers): anything missing is deleted.
+/// One route added, changed or removed is exactly one batch line.
+/// </summary>
+public static class RoutePlanner
+{
+    public const string Subsystem = "static";
+
+    public static SubsystemPlan Plan(
+        IReadOnlyList<DesiredRoute> desiredRoutes,
+        IReadOnlyList<DesiredRule> desiredRules,
+        IReadOnlyList<ObservedRoute> observedRoutes,
+        IReadOnlyList<ObservedRule> observedRules)
+    {
+        var adds = new Dictionary<IpFamily, List<IpBatchLine>> { [IpFamily.V4] = [], [IpFamily.V6] = [] };
+        var removes = new Dictionary<IpFamily, List<IpBatchLine>> { [IpFamily.V4] = [], [IpFamily.V6] = [] };
+        var unchanged = 0;
+
+        var routes = Distinct(desiredRoutes.Select(r => r.Canonical()), r => r.Key, "route");
+        var observedByKey = new Dictionary<RouteKey, ObservedRoute>();
+        foreach (var o in observedRoutes) observedByKey.TryAdd(o.Key, o);
+
+        // Rule deletions go before route deletions so traffic never points at an emptied table.
+        var rules = Distinct(desiredRules.Select(r => r.Canonical()), r => r, "rule");
+        foreach (var rule in rules.Where(r => !RuleBand.Contains(r.Priority)))
+            throw new ArgumentException($"rule priority {rule.Priority} is outside the agent's band {RuleBand.First}..{RuleBand.Last}", nameof(desiredRules));
+        var wantedRules = rules.ToHashSet();
+        foreach (var o in observedRules)
+        {
+            var asDesired = o.AsDesired();
+            if (o.Unmodeled is null && wantedRules.Remove(asDesired)) { unchanged++; continue; }
+            removes[o.Family].Add(new(RouteRenderer.DeleteRule(asDesired), new(ChangeKind.Removed, Subsystem, "rule " + asDesired)));
+        }
+
+        foreach (var route in routes)
+        {
+            if (!observedByKey.Remove(route.Key, out var live))
+                adds[route.Family].Add(new(RouteRenderer.Add(route), new(ChangeKind.Added, Subsystem, "route " + RouteRenderer.Describe(route))));
+            else if (Matches(route, live))
+                unchanged++;
+            else
+                adds[route.Family].Add(new(RouteRenderer.Replace(route),
+                    new(ChangeKind.Changed, Subsystem, $"route {RouteRenderer.Describe(live)} -> {RouteRenderer.Describe(route)}")));
+        }
+        foreach (var o in observedRoutes.Where(o => observedByKey.ContainsKey(o.Key) && ReferenceEquals(observedByKey[o.Key], o)))
+            removes[o.Family].Add(new(RouteRenderer.Delete(o), new(ChangeKind.Removed, Subsystem, "route " + RouteRenderer.Describe(o))));
+
+        // Rules after routes on the way up, so a rule never sends traffic to a table still being filled.
+        foreach (var rule in rules.Where(wantedRules.Contains))
+            adds[rule.Family].Add(new(RouteRenderer.AddRule(rule), new(ChangeKind.Added, Subsystem, "rule " + rule)));
+
+        var commands = new List<PlannedCommand>();
+        foreach (var family in new[] { IpFamily.V4, IpFamily.V6 })
+            commands.AddRange(IpBatch.Plan(Stage.Static, family, adds[family], isRemoval: false));
+        foreach (var family in new[] { IpFamily.V4, IpFamily.V6 })
+            commands.AddRange(IpBatch.Plan(Stage.Static, family, removes[family], isRemoval: true));
+        return new SubsystemPlan(commands, unchanged);
+    }
+
+    /// <summary>A desired route without a device accepts whichever device the kernel chose for its gateway.</summary>
+    private static bool Matches(DesiredRoute want, ObservedRoute live) =>
+        live.Unmodeled is null
+        && want.Gateway == live.Gateway
+        && (want.Device is null || want.Device == live.Device);
+
+    /// <summary>Identical duplicates (the same route from two topics) collapse; conflicting ones are a caller bug.</summary>
+    private static List<T> Distinct<T, TKey>(IEnumerable<T> items, Func<T, TKey> key, string what) where TKey : notnull
+    {
+        var seen = new Dictionary<TKey, T>();
+        var list = new List<T>();
+        foreach (var item in items)
+        {
+            if (seen.TryGetValue(key(item), out var first))
+            {
+                if (!EqualityComparer<T>.Default.Equals(first, item))
+                    throw new ArgumentException($"two different desired {what}s with the same identity: {first} and {item}");
+                continue;
+            }
+            seen.Add(key(item), item);
+            list.Add(item);
+        }
+        return list;
+    }
+}

@@ -1,0 +1,12 @@
+using BranchConnector.Agent.Desired;
+
+namespace BranchConnector.Agent.Linux.WireGuard;
+
+/// <summary>What one agent-owned WireGuard device should hold. Endpoints are already resolved to ip:port text.</summary>
+public sealed record DesiredWgDevice(string Interface, string PublicKey, int? ListenPort, uint Fwmark, EquatableList<DesiredWgPeer> Peers)
+{
+    /// <summary>The key pair the device uses ("backbone" or "peering"); the interface name when not set.</summary>
+    public string? KeyName { get; init; }
+}
+
+public sealed record DesiredWgPeer(string PublicKey, Secret? PresharedKey, string? Endpoint, EquatableList<string> AllowedIps, int PersistentKeepalive);

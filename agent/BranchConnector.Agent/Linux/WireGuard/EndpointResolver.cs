@@ -1,0 +1,46 @@
+using System.Net;
+using System.Net.Sockets;
+using BranchConnector.Agent.Desired;
+
+namespace BranchConnector.Agent.Linux.WireGuard;
+
+/// <summary>
+/// Resolves peer endpoints at apply. Answers are cached so the periodic drift check does not re-resolve;
+/// <see cref="Forget"/> drops one when the handshake has gone stale so the next plan resolves it anew.
+/// A DNS failure is a warning (the peer is configured without an endpoint and shows as pending).
+/// </summary>
+public sealed class EndpointResolver(Func<string, CancellationToken, Task<IPAddress[]>>? lookup = null)
+{
+    private readonly Func<string, CancellationToken, Task<IPAddress[]>> _lookup = lookup ?? Dns.GetHostAddressesAsync;
+    private readonly Dictionary<string, string> _cache = new(StringComparer.OrdinalIgnoreCase);
+
+    public sealed record Resolution(string? Address, string? Warning);
+
+    public async Task<Resolution> ResolveAsync(Endpoint endpoint, CancellationToken ct)
+    {
+        if (IPAddress.TryParse(endpoint.Host, out var literal)) return new(Format(literal, endpoint.Port), null);
+        var key = endpoint.ToString();
+        lock (_cache) if (_cache.TryGetValue(key, out var cached)) return new(cached, null);
+        try
+        {
+            var addresses = await _lookup(endpoint.Host, ct).ConfigureAwait(false);
+            var pick = addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses.FirstOrDefault();
+            if (pick is null) return new(null, $"endpoint {key}: no address for {endpoint.Host}");
+            var text = Format(pick, endpoint.Port);
+            lock (_cache) _cache[key] = text;
+            return new(text, null);
+        }
+        catch (SocketException ex)
+        {
+            return new(null, $"endpoint {key}: DNS lookup failed ({ex.SocketErrorCode})");
+        }
+    }
+
+    public void Forget(Endpoint endpoint)
+    {
+        lock (_cache) _cache.Remove(endpoint.ToString());
+    }
+
+    private static string Format(IPAddress address, int port) =>
+        address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]:{port}" : $"{address}:{port}";
+}

@@ -1,0 +1,143 @@
+using BranchConnector.Agent.Desired;
+using BranchConnector.Agent.Linux.Firewall;
+using BranchConnector.Agent.Linux.Interfaces;
+using BranchConnector.Agent.Linux.Routes;
+using BranchConnector.Agent.Linux.WireGuard;
+using BranchConnector.Agent.State;
+
+namespace BranchConnector.Agent.Reconcile;
+
+/// <summary>What compiling the documents needs from the box: keys, name resolution, path MTU, relay decisions.</summary>
+public interface IIntentEnvironment
+{
+    string PublicKeyFor(string keyName);
+    Task<EndpointResolver.Resolution> ResolveAsync(Endpoint endpoint, CancellationToken ct);
+    Task<int> MtuTowardsAsync(string? endpointAddress, CancellationToken ct);
+    bool ManageFirewall { get; }
+    /// <summary>Peering members whose direct path failed: their subnets go through the backbone instead.</summary>
+    IReadOnlySet<string> RelayedMembers { get; }
+}
+
+/// <summary>Compiles validated documents into a <see cref="KernelIntent"/>. The planner stays pure; the I/O it needs happens here.</summary>
+public static class IntentBuilder
+{
+    public const int DefaultPeeringMtu = 1420;
+
+    public static async Task<KernelIntent> BuildAsync(DesiredConfig config, DesiredPeering peering, IIntentEnvironment env, CancellationToken ct)
+    {
+        var links = new List<DesiredLinkState>();
+        var devices = new List<DesiredWgDevice>();
+        var routes = new List<DesiredRoute>();
+        var rules = new List<DesiredRule>();
+        var tunnels = new List<TunnelInterface>();
+        var warnings = new List<string>();
+
+        links.AddRange(config.Interfaces.Select(DesiredLinkState.From));
+        routes.AddRange(config.Routes.Select(DesiredRoute.From));
+
+        var backbone = ActiveBackbone(config);
+        var relayedToHub = new List<string>();
+        if (peering.WireGuardInterface is { } peerIf && peering.WireGuardGroups.Count > 0)
+        {
+            var (device, link, peerRoutes, relayed) = await BuildPeeringAsync(peering, backbone, env, warnings, ct).ConfigureAwait(false);
+            devices.Add(device);
+            links.Add(link);
+            routes.AddRange(peerRoutes);
+            relayedToHub.AddRange(relayed);
+            tunnels.Add(new TunnelInterface(peerIf, link.Mtu ?? DefaultPeeringMtu));
+        }
+
+        if (backbone is { Hub: { } hub })
+        {
+            var resolved = hub.Endpoint is null ? null : await env.ResolveAsync(hub.Endpoint, ct).ConfigureAwait(false);
+            if (resolved?.Warning is { } w) warnings.Add(w);
+            var fullTunnel = hub.AllowedIps.Any(IsDefaultRoute);
+            var mtu = backbone.Mtu ?? await env.MtuTowardsAsync(HostOf(resolved?.Address), ct).ConfigureAwait(false);
+            var hubAllowed = hub.AllowedIps.Concat(relayedToHub).Distinct(StringComparer.Ordinal).ToEquatableList();
+            devices.Add(new DesiredWgDevice(
+                backbone.Interface,
+                env.PublicKeyFor(KeyNames.Backbone),
+                backbone.ListenPort,
+                fullTunnel ? FullTunnel.DefaultFwmark : 0,
+                [new DesiredWgPeer(hub.PublicKey, hub.PresharedKey, resolved?.Address, hubAllowed, hub.PersistentKeepalive ?? 0)])
+            {
+                KeyName = KeyNames.Backbone,
+            });
+            links.Add(new DesiredLinkState(backbone.Interface, backbone.Addresses, mtu, SetUp: true));
+            foreach (var cidr in hubAllowed.Where(c => !IsDefaultRoute(c)))
+                routes.Add(new DesiredRoute(cidr, null, backbone.Interface, null, RoutingTables.Main));
+            if (fullTunnel)
+            {
+                var ft = FullTunnel.Plan(backbone.Interface, FullTunnel.DefaultFwmark, FullTunnel.DefaultTable,
+                    includeIpv6: hub.AllowedIps.Contains("::/0"));
+                routes.AddRange(ft.Routes);
+                rules.AddRange(ft.Rules);
+            }
+            tunnels.Add(new TunnelInterface(backbone.Interface, mtu));
+        }
+
+        var firewall = env.ManageFirewall
+            ? new FirewallIntent(config.Nat, config.Acl, tunnels.OrderBy(t => t.Name, StringComparer.Ordinal).ToEquatableList())
+            : null;
+        return new KernelIntent(links.ToEquatableList(), devices.ToEquatableList(), routes.ToEquatableList(), rules.ToEquatableList(), firewall)
+        {
+            Warnings = warnings.ToEquatableList(),
+        };
+    }
+
+    /// <summary>The backbone when it should exist: topic present, enabled, and a hub to reach.</summary>
+    public static BackboneSpec? ActiveBackbone(DesiredConfig config) =>
+        config.Backbone is { Enabled: true, Kind: not HubKind.None, Hub: not null } b ? b : null;
+
+    private static async Task<(DesiredWgDevice, DesiredLinkState, List<DesiredRoute>, List<string>)> BuildPeeringAsync(
+        DesiredPeering peering, BackboneSpec? backbone, IIntentEnvironment env, List<string> warnings, CancellationToken ct)
+    {
+        var first = peering.WireGuardGroups[0];
+        var peers = new List<DesiredWgPeer>();
+        var routes = new List<DesiredRoute>();
+        var relayed = new List<string>();
+        foreach (var group in peering.WireGuardGroups)
+        {
+            foreach (var member in group.Members)
+            {
+                string? endpoint = null;
+                if (member.Endpoint is { } ep)
+                {
+                    var r = await env.ResolveAsync(ep, ct).ConfigureAwait(false);
+                    if (r.Warning is { } w) warnings.Add(w);
+                    endpoint = r.Address;
+                }
+                var allowed = (member.TunnelIp is { } tip ? new[] { HostCidr(tip) } : [])
+                    .Concat(member.AllowedIps).Distinct(StringComparer.Ordinal).ToEquatableList();
+                peers.Add(new DesiredWgPeer(member.PublicKey, null, endpoint, allowed, endpoint is null ? 0 : 25));
+                // Relay through the hub when the direct path failed, or when there is no direct path at all.
+                var viaHub = backbone is not null && (env.RelayedMembers.Contains(member.Serial) || endpoint is null);
+                foreach (var cidr in member.AllowedIps)
+                {
+                    routes.Add(new DesiredRoute(cidr, null, viaHub ? backbone!.Interface : group.Interface, null, RoutingTables.Main));
+                    if (viaHub) relayed.Add(cidr);
+                }
+            }
+        }
+        var listenPort = peering.WireGuardGroups.Select(g => g.ListenPort).FirstOrDefault(p => p is not null);
+        var device = new DesiredWgDevice(first.Interface, env.PublicKeyFor(KeyNames.Peering), listenPort, 0, peers.ToEquatableList())
+        {
+            KeyName = KeyNames.Peering,
+        };
+        var link = new DesiredLinkState(first.Interface, peering.WireGuardGroups.Select(g => g.TunnelAddress).Distinct(StringComparer.Ordinal).ToEquatableList(),
+            DefaultPeeringMtu, SetUp: true);
+        return (device, link, routes, relayed);
+    }
+
+    private static bool IsDefaultRoute(string cidr) => cidr is "0.0.0.0/0" or "::/0";
+
+    private static string HostCidr(string ip) => ip.Contains('/') ? ip : ip.Contains(':') ? ip + "/128" : ip + "/32";
+
+    private static string? HostOf(string? hostPort)
+    {
+        if (hostPort is null) return null;
+        if (hostPort.StartsWith('[')) return hostPort[1..hostPort.IndexOf(']')];
+        var colon = hostPort.LastIndexOf(':');
+        return colon < 0 ? hostPort : hostPort[..colon];
+    }
+}

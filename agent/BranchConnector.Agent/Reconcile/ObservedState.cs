@@ -1,0 +1,17 @@
+using BranchConnector.Agent.Linux.Firewall;
+using BranchConnector.Agent.Linux.Interfaces;
+using BranchConnector.Agent.Linux.Routes;
+using BranchConnector.Agent.Linux.WireGuard;
+
+namespace BranchConnector.Agent.Reconcile;
+
+/// <summary>The live kernel state the agent cares about, read in one observe pass. Firewall is null when unmanaged.</summary>
+public sealed record ObservedState(
+    IReadOnlyList<ObservedLink> Links,
+    IReadOnlyDictionary<string, ObservedWgDevice> WgDevices,
+    IReadOnlyList<ObservedRoute> Routes,
+    IReadOnlyList<ObservedRule> Rules,
+    ObservedFirewall? Firewall)
+{
+    public IReadOnlySet<string> LinkNames => Links.Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
+}

@@ -1,0 +1,20 @@
+using BranchConnector.Agent.Linux.Interfaces;
+using BranchConnector.Agent.State;
+
+namespace BranchConnector.Agent.Reconcile;
+
+/// <summary>
+/// The ordered commands that take the kernel from the observed to the desired state, the problems that stop
+/// it from being applied at all, and the ownership journal to write before and after applying.
+/// </summary>
+public sealed record ReconcilePlan(
+    IReadOnlyList<PlannedCommand> Commands,
+    IReadOnlyList<InterfaceProblem> Problems,
+    int Unchanged,
+    OwnershipRecord OwnedBefore,
+    OwnershipRecord OwnedAfter)
+{
+    public bool IsEmpty => Commands.Count == 0;
+    public int Count(ChangeKind kind) => Commands.Sum(c => c.Changes.Count(x => x.Kind == kind));
+    public IEnumerable<PlannedChange> Changes => Commands.SelectMany(c => c.Changes);
+}

@@ -1,0 +1,59 @@
+using BranchConnector.Agent.Desired;
+using BranchConnector.Agent.Linux.Firewall;
+using BranchConnector.Agent.Linux.Interfaces;
+using BranchConnector.Agent.Linux.Routes;
+using BranchConnector.Agent.Linux.WireGuard;
+using BranchConnector.Agent.State;
+
+namespace BranchConnector.Agent.Reconcile;
+
+/// <summary>
+/// The one planner: a pure function of (intent, observed, context). Additions run in dependency order
+/// (tunnel devices → addresses/MTU/up → WireGuard config → routes and rules → firewall); removals run after,
+/// in the reverse order (firewall → routes → devices → addresses), so nothing points at a vanished object.
+/// </summary>
+public static class ReconcilePlanner
+{
+    public static ReconcilePlan Plan(KernelIntent intent, ObservedState observed, PlannerContext ctx)
+    {
+        var ownedDevices = ctx.Owned.Devices.ToHashSet(StringComparer.Ordinal);
+        var wg = WgPlanner.Plan(intent.WgDevices, observed.WgDevices, new WgPlanContext(
+            ctx.WgImplementation, ctx.WgUserspaceCommand, observed.LinkNames, ownedDevices, ctx.PrivateKeyFor, ctx.Now, ctx.HandshakeFreshness));
+
+        // Devices about to be created count as existing links for the interface stage that follows them.
+        var created = intent.WgDevices.Where(d => !observed.LinkNames.Contains(d.Interface)).Select(d => d.Interface).ToList();
+        var links = observed.Links.Concat(created.Select(n => new ObservedLink(n, 0, 1420, false, "wireguard", []))).ToList();
+        var ownedAddresses = ctx.Owned.Addresses.Select(a => new OwnedAddress(a.Link, a.Cidr)).ToHashSet();
+        var iface = InterfacePlanner.Plan(intent.Links, links, ownedAddresses);
+
+        var routes = RoutePlanner.Plan(intent.Routes, intent.Rules, observed.Routes, observed.Rules);
+        var firewall = ctx.FirewallBackend is null || observed.Firewall is null ? SubsystemPlan.Nothing
+            : intent.RemoveAll ? FirewallPlanner.PlanCleanup(observed.Firewall, ctx.FirewallBackend)
+            : intent.Firewall is not null ? FirewallPlanner.Plan(ctx.FirewallSettings, intent.Firewall, observed.Firewall, ctx.FirewallBackend)
+            : SubsystemPlan.Nothing;
+
+        var up = new List<PlannedCommand>();
+        up.AddRange(wg.Creates);
+        up.AddRange(iface.Plan.Commands.Where(c => !c.IsRemoval));
+        up.AddRange(wg.Configures);
+        up.AddRange(routes.Commands.Where(c => !c.IsRemoval));
+        up.AddRange(firewall.Commands.Where(c => !c.IsRemoval));
+        var down = new List<PlannedCommand>();
+        down.AddRange(firewall.Commands.Where(c => c.IsRemoval));
+        down.AddRange(routes.Commands.Where(c => c.IsRemoval));
+        down.AddRange(wg.Deletes);
+        down.AddRange(iface.Plan.Commands.Where(c => c.IsRemoval));
+
+        var deleted = wg.DeletedDevices.ToHashSet(StringComparer.Ordinal);
+        var before = new OwnershipRecord(
+            ownedDevices.Union(created).Order(StringComparer.Ordinal).ToList(),
+            Entries(iface.OwnedBeforeApply));
+        var after = new OwnershipRecord(
+            ownedDevices.Union(created).Where(d => !deleted.Contains(d)).Order(StringComparer.Ordinal).ToList(),
+            Entries(iface.OwnedAfterApply));
+        return new ReconcilePlan([.. up, .. down], iface.Problems, wg.Unchanged + iface.Plan.Unchanged + routes.Unchanged + firewall.Unchanged, before, after);
+    }
+
+    private static List<OwnedAddressEntry> Entries(IReadOnlySet<OwnedAddress> set) =>
+        set.Select(a => new OwnedAddressEntry(a.Link, a.Cidr)).OrderBy(a => a.Link, StringComparer.Ordinal).ThenBy(a => a.Cidr, StringComparer.Ordinal).ToList();
+}

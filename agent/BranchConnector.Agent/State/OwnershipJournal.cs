@@ -1,0 +1,50 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace BranchConnector.Agent.State;
+
+/// <summary>
+/// What the agent created that cannot be recognised by a mark of its own (routes carry proto 188, rules a
+/// priority band, chains a BC- name, xfrm a reqid band): the tunnel devices it made and the addresses it added.
+/// Written BEFORE the objects are created, so a crash mid-apply still leaves a record the next run cleans up.
+/// </summary>
+public sealed record OwnershipRecord(
+    [property: JsonPropertyName("devices")] IReadOnlyList<string> Devices,
+    [property: JsonPropertyName("addresses")] IReadOnlyList<OwnedAddressEntry> Addresses)
+{
+    public static readonly OwnershipRecord Empty = new([], []);
+
+    public OwnershipRecord With(IEnumerable<string> devices, IEnumerable<OwnedAddressEntry> addresses) =>
+        new(Devices.Union(devices).Order(StringComparer.Ordinal).ToList(), Addresses.Union(addresses).OrderBy(a => a.Link, StringComparer.Ordinal).ThenBy(a => a.Cidr, StringComparer.Ordinal).ToList());
+}
+
+public sealed record OwnedAddressEntry([property: JsonPropertyName("link")] string Link, [property: JsonPropertyName("cidr")] string Cidr);
+
+[JsonSerializable(typeof(OwnershipRecord))]
+internal sealed partial class OwnershipJsonContext : JsonSerializerContext;
+
+public sealed class OwnershipJournal(string stateDir)
+{
+    private readonly string _path = Path.Combine(stateDir, "ownership.json");
+
+    public OwnershipRecord Current { get; private set; } = OwnershipRecord.Empty;
+
+    public async Task LoadAsync(CancellationToken ct)
+    {
+        var bytes = await AtomicFile.ReadIfExistsAsync(_path, ct).ConfigureAwait(false);
+        Current = bytes is null ? OwnershipRecord.Empty : JsonSerializer.Deserialize(bytes, OwnershipJsonContext.Default.OwnershipRecord) ?? OwnershipRecord.Empty;
+    }
+
+    public async Task SaveAsync(OwnershipRecord record, CancellationToken ct)
+    {
+        if (record == Current || (record.Devices.SequenceEqual(Current.Devices) && record.Addresses.SequenceEqual(Current.Addresses))) return;
+        await AtomicFile.WriteAsync(_path, JsonSerializer.SerializeToUtf8Bytes(record, OwnershipJsonContext.Default.OwnershipRecord), ct).ConfigureAwait(false);
+        Current = record;
+    }
+
+    public void Wipe()
+    {
+        AtomicFile.DeleteWithBackup(_path);
+        Current = OwnershipRecord.Empty;
+    }
+}
