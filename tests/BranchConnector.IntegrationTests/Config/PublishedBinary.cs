@@ -16,10 +16,16 @@ public static class PublishedBinary
 
     public static Task<string> PathAsync() => Binary.Value;
 
-    /// <summary>Starts the agent with stdout/stderr redirected; <paramref name="environment"/> adds variables.</summary>
-    public static async Task<Process> StartAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Starts the agent with stdout/stderr redirected; <paramref name="environment"/> adds variables. With
+    /// <paramref name="netns"/> it runs inside that namespace (`ip netns exec` execs it: the pid is the agent's).
+    /// </summary>
+    public static async Task<Process> StartAsync(
+        IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? netns = null)
     {
-        var info = new ProcessStartInfo(await PathAsync())
+        var binary = await PathAsync();
+        if (netns is not null) arguments = ["netns", "exec", netns, binary, .. arguments];
+        var info = new ProcessStartInfo(netns is null ? binary : "ip")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -9,13 +9,22 @@ namespace BranchConnector.IntegrationTests.Config;
 /// <summary>
 /// `branch-connector run` from the published, trimmed single-file binary: a wrong agent.yaml stops it with
 /// exit code 78 and one line naming key and file; a good one gets past loading (YamlDotNet survives trimming),
-/// logs its start, speaks sd_notify and exits 0 on SIGTERM/SIGINT.
+/// logs its start, speaks sd_notify and exits 0 on SIGTERM/SIGINT. A running agent lives in its own network
+/// namespace with firewall management off, so it observes nothing of the host.
 /// </summary>
-public sealed class PublishedBinaryConfigTests : IDisposable
+public sealed class PublishedBinaryConfigTests : IAsyncLifetime
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("bc-binary-config-").FullName;
+    private readonly NetnsWorld _world = new();
+    private string _ns = "";
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public async Task InitializeAsync() => _ns = await _world.AddNamespaceAsync("cfg");
+
+    public async Task DisposeAsync()
+    {
+        await _world.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
 
     private string WriteConfig(string yaml)
     {
@@ -30,6 +39,7 @@ public sealed class PublishedBinaryConfigTests : IDisposable
           urls: [ "mqtt://127.0.0.1:1" ]
         state_dir: state
         runtime_dir: run
+        firewall: {"{"} manage: false {"}"}
         log: {"{"} level: information {"}"}
         """);
 
@@ -67,7 +77,7 @@ public sealed class PublishedBinaryConfigTests : IDisposable
     {
         var file = GoodConfig("BC-TRIM-1");
 
-        using var agent = await PublishedBinary.StartAsync(["run", "--config", file]);
+        using var agent = await PublishedBinary.StartAsync(["run", "--config", file], netns: _ns);
         try
         {
             var started = await ReadLineContainingAsync(agent, "starting for serial BC-TRIM-1");
@@ -92,7 +102,7 @@ public sealed class PublishedBinaryConfigTests : IDisposable
         systemd.Bind(new UnixDomainSocketEndPoint(socketPath));
 
         using var agent = await PublishedBinary.StartAsync(["run", "--config", file],
-            new Dictionary<string, string> { ["NOTIFY_SOCKET"] = socketPath, ["JOURNAL_STREAM"] = "8:12345" });
+            new Dictionary<string, string> { ["NOTIFY_SOCKET"] = socketPath, ["JOURNAL_STREAM"] = "8:12345" }, _ns);
         try
         {
             Assert.Equal("READY=1", await ReceiveAsync(systemd));

@@ -56,7 +56,7 @@ public class SystemdNotifierTests
         using var notifier = new SystemdNotifier(systemd.NotifySocketValue, TimeSpan.FromMilliseconds(50));
         using var stop = new CancellationTokenSource();
 
-        var loop = notifier.RunWatchdogAsync(stop.Token);
+        var loop = notifier.RunWatchdogAsync(() => DateTimeOffset.UtcNow, stop.Token);
         Assert.Equal("WATCHDOG=1", await systemd.ReceiveAsync());
         Assert.Equal("WATCHDOG=1", await systemd.ReceiveAsync());
         Assert.Equal("WATCHDOG=1", await systemd.ReceiveAsync());
@@ -70,7 +70,28 @@ public class SystemdNotifierTests
     {
         using var systemd = NotifySocket.InTempFolder();
         using var notifier = new SystemdNotifier(systemd.NotifySocketValue, null);
-        await notifier.RunWatchdogAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        await notifier.RunWatchdogAsync(() => DateTimeOffset.UtcNow, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_stale_heartbeat_stops_the_pings_after_the_first()
+    {
+        using var systemd = NotifySocket.InTempFolder();
+        using var notifier = new SystemdNotifier(systemd.NotifySocketValue, TimeSpan.FromMilliseconds(50));
+        using var stop = new CancellationTokenSource();
+        var stuckSince = DateTimeOffset.UtcNow;
+
+        var loop = notifier.RunWatchdogAsync(() => stuckSince, stop.Token);
+        Assert.Equal("WATCHDOG=1", await systemd.ReceiveAsync());
+        await Task.Delay(400);
+        await stop.CancelAsync();
+        await loop.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // At most the ticks within twice the interval of the last heartbeat may still ping; then nothing.
+        Assert.True(notifier.Stopping());
+        var after = new List<string>();
+        while (after.LastOrDefault() != "STOPPING=1") after.Add(await systemd.ReceiveAsync());
+        Assert.InRange(after.Count(m => m == "WATCHDOG=1"), 0, 2);
     }
 
     [Theory]
