@@ -24,19 +24,30 @@ public static class Daemon
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(termination.Token, cancellationToken);
 
         log.LogInformation("{Program} {Version} starting for serial {Serial}", AgentInfo.ProgramName, AgentInfo.Version, settings.Serial);
-        PrepareDirectories(settings);
-        if ((await new StateStore(settings.StateDir).LoadAsync(stop.Token).ConfigureAwait(false)).LifecycleState == LifecycleState.Decommissioned)
+        AgentServices services;
+        AgentRuntime runtime;
+        try
         {
-            log.LogCritical("this connector ({Serial}) was decommissioned: it will not run again; purge and reinstall the package to reuse the box", settings.Serial);
-            return ExitCodes.Decommissioned;
-        }
-        var password = BrokerPasswordReader.Read(settings);
+            PrepareDirectories(settings);
+            if ((await new StateStore(settings.StateDir).LoadAsync(stop.Token).ConfigureAwait(false)).LifecycleState == LifecycleState.Decommissioned)
+            {
+                log.LogCritical("this connector ({Serial}) was decommissioned: it will not run again; purge and reinstall the package to reuse the box", settings.Serial);
+                return ExitCodes.Decommissioned;
+            }
+            var password = BrokerPasswordReader.Read(settings);
 
-        var runner = new ProcessCommandRunner(loggers.CreateLogger<ProcessCommandRunner>());
-        var services = await AgentServices.CreateAsync(settings, loggers, runner, stop.Token).ConfigureAwait(false);
-        log.LogInformation("WireGuard: {Implementation} ({Reason}); firewall: {Firewall}", services.WireGuard.Name, services.WireGuard.Reason, services.FirewallBackendName);
-        var runtime = new AgentRuntime(services, password);
-        await runtime.StartAsync(stop.Token).ConfigureAwait(false);
+            var runner = new ProcessCommandRunner(loggers.CreateLogger<ProcessCommandRunner>());
+            services = await AgentServices.CreateAsync(settings, loggers, runner, stop.Token).ConfigureAwait(false);
+            log.LogInformation("WireGuard: {Implementation} ({Reason}); firewall: {Firewall}", services.WireGuard.Name, services.WireGuard.Reason, services.FirewallBackendName);
+            runtime = new AgentRuntime(services, password);
+            await runtime.StartAsync(stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // SIGTERM while starting (systemd stop right after start) is a clean stop too.
+            log.LogInformation("stopping on {Reason} during start-up", termination.Received?.ToString() ?? "cancellation");
+            return ExitCodes.Ok;
+        }
 
         notifier.Ready();
         notifier.Status($"{settings.Serial}: {services.State.PersistedLifecycle.ToWire()}, config {services.State.Persisted.Config?.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}");
