@@ -47,7 +47,8 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, _stopRequested.Token);
         var ct = linked.Token;
-        var tasks = new List<Task> { services.Work.RunAsync(ct), DriftLoopAsync(ct), KeepaliveLoopAsync(ct), TunnelStatusLoopAsync(ct), InformLoopAsync(ct) };
+        var relay = new RelayMonitor(services, Drift, c => PublishTunnelStatusAsync(force: true, c), services.Loggers.CreateLogger<RelayMonitor>());
+        var tasks = new List<Task> { services.Work.RunAsync(ct), DriftLoopAsync(ct), KeepaliveLoopAsync(ct), TunnelStatusLoopAsync(ct), InformLoopAsync(ct), relay.RunAsync(ct) };
         if (services.Settings.Broker.Urls.Count > 0)
         {
             var session = new MqttSession(SessionOptions(), services.Loggers.CreateLogger<MqttSession>());

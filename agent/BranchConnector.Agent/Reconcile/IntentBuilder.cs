@@ -109,7 +109,7 @@ public static class IntentBuilder
                 }
                 var allowed = (member.TunnelIp is { } tip ? new[] { HostCidr(tip) } : [])
                     .Concat(member.AllowedIps).Distinct(StringComparer.Ordinal).ToEquatableList();
-                peers.Add(new DesiredWgPeer(member.PublicKey, null, endpoint, allowed, endpoint is null ? 0 : 25));
+                peers.Add(new DesiredWgPeer(member.PublicKey, null, endpoint, allowed, endpoint is null ? 0 : Health.PeeringPaths.KeepaliveFor(group.DirectTimeoutS)));
                 // Relay through the hub when the direct path failed, or when there is no direct path at all.
                 var viaHub = backbone is not null && (env.RelayedMembers.Contains(member.Serial) || endpoint is null);
                 foreach (var cidr in member.AllowedIps)

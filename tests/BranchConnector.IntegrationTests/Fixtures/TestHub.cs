@@ -63,11 +63,20 @@ public sealed class TestHub : IAsyncDisposable
         PublishAsync($"{southPrefix}/{serial}/lifecycle",
             new JsonObject { ["v"] = 1, ["action"] = action, ["issued_at"] = DateTimeOffset.UtcNow.ToString("O"), ["reason"] = "test" }.ToJsonString(), retain: true);
 
-    /// <summary>The first message on the topic that matches, parsed.</summary>
-    public async Task<JsonObject> WaitForAsync(string topic, Func<JsonObject, bool> match, TimeSpan timeout, string what)
+    /// <summary>How many messages have been seen so far: pass it as <c>after</c> to wait only for newer ones.</summary>
+    public int Mark() => Messages.Count;
+
+    /// <summary>The first message on the topic (after the first <paramref name="after"/> messages) that matches, parsed.</summary>
+    public async Task<JsonObject> WaitForAsync(string topic, Func<JsonObject, bool> match, TimeSpan timeout, string what, int after = 0)
     {
-        var message = await _observer.WaitForAsync(m => m.Topic == topic && Parse(m.Payload) is { } o && match(o), timeout, what);
-        return Parse(message.Payload)!;
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        while (sw.Elapsed < timeout)
+        {
+            var hit = Messages.Skip(after).Where(m => m.Topic == topic).Select(m => Parse(m.Payload)).FirstOrDefault(o => o is not null && match(o));
+            if (hit is not null) return hit;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"did not see {what} within {timeout}; last on {topic}: {Messages.LastOrDefault(m => m.Topic == topic)?.Payload}");
     }
 
     /// <summary>The <paramref name="occurrence"/>-th confirm (1-based) for that sequence (null: a confirm without one).</summary>

@@ -1,0 +1,60 @@
+using BranchConnector.Agent.Health;
+using BranchConnector.Agent.Linux.WireGuard;
+using BranchConnector.Agent.Tools;
+using Microsoft.Extensions.Logging;
+
+namespace BranchConnector.Agent.Hosting;
+
+/// <summary>
+/// Watches each peering member's direct path and moves its subnets between the peering interface and the
+/// backbone (relay through the hub) when the path goes silent or comes back. Each switch is logged, re-planned
+/// through the one reconciler, and reported at once in TunnelStatus.
+/// </summary>
+public sealed class RelayMonitor(AgentServices services, DriftCheck reconcile, Func<CancellationToken, Task> publishTunnelStatus, ILogger<RelayMonitor> logger)
+{
+    private IReadOnlyDictionary<string, MemberTraffic> _traffic = new Dictionary<string, MemberTraffic>();
+    private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            var peering = services.State.Peering;
+            var timeout = peering.WireGuardGroups.Count == 0 ? 30 : peering.WireGuardGroups.Min(g => g.DirectTimeoutS);
+            await Task.Delay(TimeSpan.FromSeconds(Math.Clamp(timeout / 4.0, 1, 10)), ct).ConfigureAwait(false);
+            try
+            {
+                await LookAsync(ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning("relay monitor: {Message}", ex.Message);
+            }
+        }
+    }
+
+    private async Task LookAsync(CancellationToken ct)
+    {
+        var peering = services.State.Peering;
+        if (peering.WireGuardInterface is not { } name || services.State.Config.Backbone is null)
+        {
+            _traffic = new Dictionary<string, MemberTraffic>();
+            if (services.Environment.RelayedMembers.Count > 0) services.Environment.SetRelayed(new HashSet<string>());
+            return;
+        }
+        var dump = await services.Runner.RunAsync(CommandRequest.Of("wg", "show", name, "dump"), ct).ConfigureAwait(false);
+        var device = dump.Succeeded ? WgDumpParser.Parse(name, dump.Stdout) : null;
+        var configuredAt = services.State.PeeringConfiguredAt ?? _startedAt;
+        var before = services.Environment.RelayedMembers;
+        var decision = PeeringPaths.Decide(peering, device, _traffic, before, configuredAt, DateTimeOffset.UtcNow);
+        _traffic = decision.Traffic;
+        if (decision.Switches.Count == 0) return;
+        foreach (var s in decision.Switches) logger.LogWarning("peering path: {Switch}", s);
+        services.Environment.SetRelayed(decision.Relayed);
+        services.Work.Enqueue("relay switch", async c =>
+        {
+            await reconcile.RunOnceAsync("relay switch", c).ConfigureAwait(false);
+            await publishTunnelStatus(c).ConfigureAwait(false);
+        });
+    }
+}
