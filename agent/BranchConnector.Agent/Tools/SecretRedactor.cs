@@ -17,6 +17,10 @@ public static partial class SecretRedactor
     [GeneratedRegex(@"(?im)^(\s*(?:PrivateKey|PresharedKey)\s*=\s*)\S+")]
     private static partial Regex WgKeyLine();
 
-    [GeneratedRegex(@"(?i)(aead\s+\S+\s+)0x[0-9a-f]+")]
+    /// <summary>
+    /// `ip xfrm` key arguments as written (`aead 'rfc4106(gcm(aes))' 0xKEY`) and as printed
+    /// (`aead rfc4106(gcm(aes)) 0xKEY 128`, `enc cbc(aes) 0xKEY`, `auth-trunc hmac(sha256) 0xKEY 128`).
+    /// </summary>
+    [GeneratedRegex(@"(?i)\b((?:aead|enc|auth|auth-trunc)\s+(?:'[^']*'|""[^""]*""|\S+)\s+)(?:0x)?[0-9a-f]+\b")]
     private static partial Regex XfrmKey();
 }
