@@ -4,6 +4,7 @@ using BranchConnector.Agent.Desired;
 using BranchConnector.Agent.Linux.Firewall;
 using BranchConnector.Agent.Linux.Interfaces;
 using BranchConnector.Agent.Linux.WireGuard;
+using BranchConnector.Agent.Linux.Xfrm;
 using BranchConnector.Agent.Protocol;
 using BranchConnector.Agent.Reconcile;
 using BranchConnector.Agent.State;
@@ -63,7 +64,7 @@ public static class RenderCommand
         var env = new OfflineIntentEnvironment(new Dictionary<string, string>());
         var intent = await IntentBuilder.BuildAsync(config, peering, env, ct).ConfigureAwait(false);
         var links = config.Interfaces.Select(i => new ObservedLink(i.Name, 0, 1500, true, null, [])).ToList();
-        var observed = new ObservedState(links, new Dictionary<string, ObservedWgDevice>(), [], [], ObservedFirewall.Empty);
+        var observed = new ObservedState(links, new Dictionary<string, ObservedWgDevice>(), [], [], ObservedFirewall.Empty, ObservedXfrm.Empty);
         var context = new PlannerContext(WgImplementation.Kernel, "wireguard-go", OwnershipRecord.Empty, _ => new Secret(RedactedKey),
             DateTimeOffset.UnixEpoch, TimeSpan.FromSeconds(config.Monitoring.HandshakeTimeoutS),
             new FirewallSettings(true, FirewallBackendChoice.Auto), FirewallBackend.Nft);

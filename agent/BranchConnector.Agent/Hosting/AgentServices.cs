@@ -1,6 +1,7 @@
 using BranchConnector.Agent.Config;
 using BranchConnector.Agent.Linux.Firewall;
 using BranchConnector.Agent.Linux.WireGuard;
+using BranchConnector.Agent.Linux.Xfrm;
 using BranchConnector.Agent.Reconcile;
 using BranchConnector.Agent.State;
 using BranchConnector.Agent.Tools;
@@ -21,6 +22,8 @@ public sealed class AgentServices
     public OwnershipJournal Journal { get; }
     public EndpointResolver Resolver { get; } = new();
     public WgImplementationChoice WireGuard { get; }
+    public EspProbeResult Esp { get; }
+    public EspInUdpSockets EspSockets { get; } = new();
     public FirewallBackendDetection? Firewall { get; }
     public IntentEnvironment Environment { get; }
     public Reconciler Reconciler { get; }
@@ -28,8 +31,9 @@ public sealed class AgentServices
     public Publisher Publisher { get; }
     public WorkQueue Work { get; }
 
-    private AgentServices(AgentSettings settings, ILoggerFactory loggers, ICommandRunner runner, WgImplementationChoice wg, FirewallBackendDetection? firewall)
+    private AgentServices(AgentSettings settings, ILoggerFactory loggers, ICommandRunner runner, WgImplementationChoice wg, FirewallBackendDetection? firewall, EspProbeResult esp)
     {
+        Esp = esp;
         Settings = settings;
         Loggers = loggers;
         Runner = runner;
@@ -42,9 +46,9 @@ public sealed class AgentServices
         Environment = new IntentEnvironment(Keys, Resolver, runner, settings.Firewall.Manage && firewall?.Backend is not null);
         var observer = new StateObserver(runner, Environment.ManageFirewall ? firewall!.Backend : null);
         Reconciler = new Reconciler(observer, new PlanApplier(runner), Journal, PlannerContext, loggers.CreateLogger<Reconciler>());
-        Coordinator = new ApplyCoordinator(State, Reconciler, Environment, Keys, loggers.CreateLogger<ApplyCoordinator>());
         Publisher = new Publisher(loggers.CreateLogger<Publisher>());
         Work = new WorkQueue(loggers.CreateLogger<WorkQueue>());
+        Coordinator = new ApplyCoordinator(State, Reconciler, Environment, Keys, EspSockets, Work, loggers.CreateLogger<ApplyCoordinator>());
     }
 
     /// <summary>Probes the box (WireGuard implementation, firewall backend) and loads the persisted state.</summary>
@@ -54,7 +58,8 @@ public sealed class AgentServices
         var firewall = settings.Firewall.Manage
             ? await FirewallBackendDetector.DetectAsync(runner, settings.Firewall.Backend, ct).ConfigureAwait(false)
             : null;
-        var services = new AgentServices(settings, loggers, runner, wg, firewall);
+        var esp = await EspSupport.ProbeAsync(runner, ct).ConfigureAwait(false);
+        var services = new AgentServices(settings, loggers, runner, wg, firewall, esp);
         services.State.Load(await services.Store.LoadAsync(ct).ConfigureAwait(false));
         await services.Journal.LoadAsync(ct).ConfigureAwait(false);
         return services;
@@ -70,5 +75,9 @@ public sealed class AgentServices
         DateTimeOffset.UtcNow,
         TimeSpan.FromSeconds(State.Monitoring.HandshakeTimeoutS),
         Settings.Firewall,
-        Environment.ManageFirewall ? Firewall!.Backend : null);
+        Environment.ManageFirewall ? Firewall!.Backend : null)
+    {
+        RetiringSas = State.RetiringSas,
+        EspAvailable = Esp.Availability != EspAvailability.Missing,
+    };
 }

@@ -27,6 +27,9 @@ public sealed class AgentState
     public DateTimeOffset? BackboneConfiguredAt { get; private set; }
     public DateTimeOffset? PeeringConfiguredAt { get; private set; }
 
+    /// <summary>Old SAs of a rekey still to be removed (make-before-break), carried from one plan to the next.</summary>
+    public IReadOnlyList<Linux.Xfrm.RetiringSa> RetiringSas { get; set; } = [];
+
     public StunResult? Stun { get; private set; }
     public TimeHealth? Time { get; private set; }
     public IReadOnlyList<string> ApplyWarnings { get; private set; } = [];

@@ -1,4 +1,5 @@
 using BranchConnector.Agent.Desired;
+using BranchConnector.Agent.Linux.Xfrm;
 using BranchConnector.Agent.Reconcile;
 using BranchConnector.Agent.State;
 using Microsoft.Extensions.Logging;
@@ -9,8 +10,17 @@ namespace BranchConnector.Agent.Hosting;
 /// The single path from documents to the kernel for every trigger: compile (config, peering) into an intent,
 /// reconcile it with the previously applied intent as the rollback target, and record what was configured.
 /// </summary>
-public sealed class ApplyCoordinator(AgentState state, Reconciler reconciler, IntentEnvironment env, KeyStore keys, ILogger<ApplyCoordinator> logger)
+public sealed class ApplyCoordinator(AgentState state, Reconciler reconciler, IntentEnvironment env, KeyStore keys, EspInUdpSockets sockets, WorkQueue work, ILogger<ApplyCoordinator> logger)
 {
+    /// <summary>Re-plans when the old SAs of a rekey are due to go (30 s after the new ones went in).</summary>
+    private void ScheduleRetirement(DateTimeOffset due)
+    {
+        var delay = due - DateTimeOffset.UtcNow;
+        _ = Task.Delay(delay < TimeSpan.Zero ? TimeSpan.Zero : delay + TimeSpan.FromMilliseconds(100)).ContinueWith(
+            _ => work.Enqueue("retire rekeyed SAs", ct => ApplyAsync(state.Config, state.Peering, "retire rekeyed SAs", rollbackOnFailure: false, ct)),
+            TaskScheduler.Default);
+    }
+
     public async Task<(KernelIntent Intent, ReconcileOutcome Outcome)> ApplyAsync(DesiredConfig config, DesiredPeering peering, string trigger, bool rollbackOnFailure, CancellationToken ct)
     {
         foreach (var name in KeyNames.All) await keys.EnsureAsync(name, ct).ConfigureAwait(false);
@@ -19,6 +29,10 @@ public sealed class ApplyCoordinator(AgentState state, Reconciler reconciler, In
         var outcome = await reconciler.ReconcileAsync(intent, rollbackOnFailure ? previous : null, trigger, ct).ConfigureAwait(false);
         if (outcome.Succeeded)
         {
+            state.RetiringSas = outcome.Plan.RetiringSas;
+            if (outcome.Plan.NextRemoval is { } due) ScheduleRetirement(due);
+            foreach (var problem in sockets.Sync(peering.IpsecGroups.Select(g => g.ListenPort)))
+                logger.LogWarning("{Trigger}: ESP-in-UDP socket: {Problem}", trigger, problem);
             var now = DateTimeOffset.UtcNow;
             var backbone = IntentBuilder.ActiveBackbone(config)?.Interface;
             var peeringIf = peering.WireGuardInterface;

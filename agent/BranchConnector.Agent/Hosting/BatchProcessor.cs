@@ -38,7 +38,7 @@ public sealed class BatchProcessor(AgentState state, ApplyCoordinator coordinato
 
         var (intent, outcome) = await coordinator.ApplyAsync(batch.Config, state.Peering, $"batch {batch.Sequence}", rollbackOnFailure: true, ct).ConfigureAwait(false);
         var confirm = confirms.Applied(ConfirmPayload.BatchKind, batch.Sequence, batch.ConfigHash, receivedAt, outcome,
-            batch.Config.Topics, BatchTopicMap.TopicOf, BatchTopicMap.TopicOf, intent.Warnings);
+            batch.Config.Topics, BatchTopicMap.TopicOf, BatchTopicMap.TopicOf, [.. intent.Warnings, .. outcome.Warnings]);
         if (outcome.Succeeded)
         {
             await store.SaveBatchAsync(payload, ct).ConfigureAwait(false);

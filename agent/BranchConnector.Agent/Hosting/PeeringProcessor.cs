@@ -39,7 +39,7 @@ public sealed class PeeringProcessor(AgentState state, ApplyCoordinator coordina
         var groups = GroupIds(doc.Peering);
         var map = new GroupMap(doc.Peering);
         var confirm = confirms.Applied(ConfirmPayload.PeeringKind, doc.Sequence, doc.ConfigHash, receivedAt, outcome,
-            groups, map.GroupOf, _ => groups.FirstOrDefault(), intent.Warnings);
+            groups, map.GroupOf, _ => groups.FirstOrDefault(), [.. intent.Warnings, .. outcome.Warnings]);
         if (outcome.Succeeded)
         {
             await store.SavePeeringAsync(payload, ct).ConfigureAwait(false);

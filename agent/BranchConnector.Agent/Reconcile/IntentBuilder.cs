@@ -82,6 +82,7 @@ public static class IntentBuilder
         return new KernelIntent(links.ToEquatableList(), devices.ToEquatableList(), routes.ToEquatableList(), rules.ToEquatableList(), firewall)
         {
             Warnings = warnings.ToEquatableList(),
+            Ipsec = peering.IpsecGroups,
         };
     }
 

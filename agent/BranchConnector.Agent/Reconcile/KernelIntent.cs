@@ -19,6 +19,9 @@ public sealed record KernelIntent(
 {
     public static readonly KernelIntent Empty = new([], [], [], [], FirewallIntent.Empty);
 
+    /// <summary>The static IPSec peering groups (SAs and policies in the agent's xfrm bands).</summary>
+    public EquatableList<IpsecGroup> Ipsec { get; init; } = [];
+
     /// <summary>cleanup and decommission: no objects, and the agent's own chains and jumps removed too.</summary>
     public static readonly KernelIntent RemoveEverything = Empty with { RemoveAll = true };
 

@@ -2,6 +2,7 @@ using BranchConnector.Agent.Linux.Firewall;
 using BranchConnector.Agent.Linux.Interfaces;
 using BranchConnector.Agent.Linux.Routes;
 using BranchConnector.Agent.Linux.WireGuard;
+using BranchConnector.Agent.Linux.Xfrm;
 
 namespace BranchConnector.Agent.Reconcile;
 
@@ -11,7 +12,8 @@ public sealed record ObservedState(
     IReadOnlyDictionary<string, ObservedWgDevice> WgDevices,
     IReadOnlyList<ObservedRoute> Routes,
     IReadOnlyList<ObservedRule> Rules,
-    ObservedFirewall? Firewall)
+    ObservedFirewall? Firewall,
+    ObservedXfrm Xfrm)
 {
     public IReadOnlySet<string> LinkNames => Links.Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
 }

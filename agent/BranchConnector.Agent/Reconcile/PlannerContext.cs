@@ -2,6 +2,7 @@ using BranchConnector.Agent.Config;
 using BranchConnector.Agent.Desired;
 using BranchConnector.Agent.Linux.Firewall;
 using BranchConnector.Agent.Linux.WireGuard;
+using BranchConnector.Agent.Linux.Xfrm;
 using BranchConnector.Agent.State;
 
 namespace BranchConnector.Agent.Reconcile;
@@ -15,4 +16,11 @@ public sealed record PlannerContext(
     DateTimeOffset Now,
     TimeSpan HandshakeFreshness,
     FirewallSettings FirewallSettings,
-    FirewallBackend? FirewallBackend);
+    FirewallBackend? FirewallBackend)
+{
+    /// <summary>Old SAs of a make-before-break rekey, removed once their time has come.</summary>
+    public IReadOnlyCollection<RetiringSa> RetiringSas { get; init; } = [];
+
+    /// <summary>False on a kernel without ESP: SAs are not planned (they cannot be installed), policies still are.</summary>
+    public bool EspAvailable { get; init; } = true;
+}

@@ -15,4 +15,7 @@ public sealed record ReconcileOutcome(
 {
     public bool Succeeded => Problems.Count == 0 && Apply is { Succeeded: true };
     public ApplyFailure? Failure => Apply?.Failure;
+
+    /// <summary>What this box could not do but did not fail on (plan and apply), for the Confirm's warnings.</summary>
+    public IReadOnlyList<string> Warnings => [.. Plan.Warnings, .. Apply?.Warnings ?? []];
 }

@@ -1,4 +1,5 @@
 using BranchConnector.Agent.Linux.Interfaces;
+using BranchConnector.Agent.Linux.Xfrm;
 using BranchConnector.Agent.State;
 
 namespace BranchConnector.Agent.Reconcile;
@@ -14,6 +15,13 @@ public sealed record ReconcilePlan(
     OwnershipRecord OwnedBefore,
     OwnershipRecord OwnedAfter)
 {
+    /// <summary>Old SAs still to be removed after a rekey; hold them for the next plan, and plan again at <see cref="NextRemoval"/>.</summary>
+    public IReadOnlyList<RetiringSa> RetiringSas { get; init; } = [];
+    public DateTimeOffset? NextRemoval => RetiringSas.Count == 0 ? null : RetiringSas.Min(r => r.RemoveAfter);
+
+    /// <summary>Parts of the intent this box cannot carry out (named, not failed): e.g. SAs on a kernel without ESP.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     public bool IsEmpty => Commands.Count == 0;
     public int Count(ChangeKind kind) => Commands.Sum(c => c.Changes.Count(x => x.Kind == kind));
     public IEnumerable<PlannedChange> Changes => Commands.SelectMany(c => c.Changes);

@@ -3,6 +3,7 @@ using BranchConnector.Agent.Linux.Firewall;
 using BranchConnector.Agent.Linux.Interfaces;
 using BranchConnector.Agent.Linux.Routes;
 using BranchConnector.Agent.Linux.WireGuard;
+using BranchConnector.Agent.Linux.Xfrm;
 using BranchConnector.Agent.State;
 
 namespace BranchConnector.Agent.Reconcile;
@@ -32,13 +33,30 @@ public static class ReconcilePlanner
             : intent.Firewall is not null ? FirewallPlanner.Plan(ctx.FirewallSettings, intent.Firewall, observed.Firewall, ctx.FirewallBackend)
             : SubsystemPlan.Nothing;
 
+        var xfrm = intent.RemoveAll
+            ? XfrmPlanner.PlanCleanup(observed.Xfrm)
+            : XfrmPlanner.Plan(new DesiredPeering([], intent.Ipsec), observed.Xfrm, ctx.RetiringSas, ctx.Now);
+
+        var warnings = new List<string>();
+        var stateAdds = xfrm.States.Commands.Where(c => !c.IsRemoval).ToList();
+        if (!ctx.EspAvailable && stateAdds.Count > 0)
+        {
+            warnings.Add($"{EspSupport.MissingMessage}: {stateAdds.Sum(c => c.Changes.Count)} IPSec SAs not installed, policies applied");
+            stateAdds.Clear();
+        }
+
         var up = new List<PlannedCommand>();
         up.AddRange(wg.Creates);
         up.AddRange(iface.Plan.Commands.Where(c => !c.IsRemoval));
         up.AddRange(wg.Configures);
         up.AddRange(routes.Commands.Where(c => !c.IsRemoval));
         up.AddRange(firewall.Commands.Where(c => !c.IsRemoval));
+        // SAs before the policies that use them; policies out before the SAs go.
+        up.AddRange(stateAdds);
+        up.AddRange(xfrm.Policies.Commands.Where(c => !c.IsRemoval));
         var down = new List<PlannedCommand>();
+        down.AddRange(xfrm.Policies.Commands.Where(c => c.IsRemoval));
+        down.AddRange(xfrm.States.Commands.Where(c => c.IsRemoval));
         down.AddRange(firewall.Commands.Where(c => c.IsRemoval));
         down.AddRange(routes.Commands.Where(c => c.IsRemoval));
         down.AddRange(wg.Deletes);
@@ -51,7 +69,8 @@ public static class ReconcilePlanner
         var after = new OwnershipRecord(
             ownedDevices.Union(created).Where(d => !deleted.Contains(d)).Order(StringComparer.Ordinal).ToList(),
             Entries(iface.OwnedAfterApply));
-        return new ReconcilePlan([.. up, .. down], iface.Problems, wg.Unchanged + iface.Plan.Unchanged + routes.Unchanged + firewall.Unchanged, before, after);
+        var unchanged = wg.Unchanged + iface.Plan.Unchanged + routes.Unchanged + firewall.Unchanged + xfrm.States.Unchanged + xfrm.Policies.Unchanged;
+        return new ReconcilePlan([.. up, .. down], iface.Problems, unchanged, before, after) { RetiringSas = xfrm.Retiring, Warnings = warnings };
     }
 
     private static List<OwnedAddressEntry> Entries(IReadOnlySet<OwnedAddress> set) =>

@@ -3,6 +3,7 @@ using BranchConnector.Agent.Linux.Firewall;
 using BranchConnector.Agent.Linux.Interfaces;
 using BranchConnector.Agent.Linux.Routes;
 using BranchConnector.Agent.Linux.WireGuard;
+using BranchConnector.Agent.Linux.Xfrm;
 using BranchConnector.Agent.Tools;
 
 namespace BranchConnector.Agent.Reconcile;
@@ -21,6 +22,7 @@ public sealed class StateObserver(ICommandRunner runner, FirewallBackend? firewa
         var rules4 = ReadAsync(RuleParser.Request(IpFamily.V4), s => RuleParser.Parse(s, IpFamily.V4), ct);
         var rules6 = ReadAsync(RuleParser.Request(IpFamily.V6), s => RuleParser.Parse(s, IpFamily.V6), ct);
         var firewallTask = firewallBackend is null ? Task.FromResult<ObservedFirewall?>(null) : ObserveFirewallAsync(firewallBackend, ct);
+        var xfrmTask = new XfrmObserver(runner).ObserveAsync(ct);
 
         var links = await linksTask.ConfigureAwait(false);
         var existing = links.Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
@@ -36,7 +38,8 @@ public sealed class StateObserver(ICommandRunner runner, FirewallBackend? firewa
             wg,
             [.. await routes4.ConfigureAwait(false), .. await routes6.ConfigureAwait(false)],
             [.. await rules4.ConfigureAwait(false), .. await rules6.ConfigureAwait(false)],
-            await firewallTask.ConfigureAwait(false));
+            await firewallTask.ConfigureAwait(false),
+            await xfrmTask.ConfigureAwait(false));
     }
 
     private async Task<ObservedFirewall?> ObserveFirewallAsync(FirewallBackend backend, CancellationToken ct) =>
