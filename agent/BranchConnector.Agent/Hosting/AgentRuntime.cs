@@ -22,6 +22,7 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
     private DateTimeOffset _stateSince = DateTimeOffset.UtcNow;
     private string? _lastPublishedState;
     private string? _lastTunnelSignature;
+    private bool? _ntp;
     private readonly CancellationTokenSource _stopRequested = new();
 
     public AgentServices Services => services;
@@ -182,8 +183,7 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
         var reply = decoded.Reply!;
         var t3 = receivedAt.ToUnixTimeMilliseconds();
         var measured = TimeOffset.Compute(reply.T0, reply.T1, reply.T2, t3);
-        var ntp = services.State.Time?.NtpSynchronized;
-        var health = TimeHealth.From(measured, ntp, receivedAt);
+        var health = TimeHealth.From(measured, _ntp, receivedAt);
         services.State.SetTime(health);
         if (health.Warning is { } w) _log.LogWarning("{Warning}", w);
     }
@@ -211,24 +211,16 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
         await PublishStateAsync(force: false, ct).ConfigureAwait(false);
     }
 
-    private async Task DriftLoopAsync(CancellationToken ct)
-    {
-        var interval = TimeSpan.FromSeconds(services.Settings.DriftCheckIntervalS);
-        while (!ct.IsCancellationRequested)
+    private Task DriftLoopAsync(CancellationToken ct) =>
+        Periodic.RunAsync(() => TimeSpan.FromSeconds(services.Settings.DriftCheckIntervalS), c =>
         {
-            await Task.Delay(interval, ct).ConfigureAwait(false);
-            services.Work.Enqueue("drift check", c => Drift.RunOnceAsync("drift check", c));
-        }
-    }
+            services.Work.Enqueue("drift check", w => Drift.RunOnceAsync("drift check", w));
+            return Task.CompletedTask;
+        }, ct);
 
-    private async Task KeepaliveLoopAsync(CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            await Task.Delay(TimeSpan.FromSeconds(services.State.Monitoring.KeepaliveIntervalS), ct).ConfigureAwait(false);
-            await services.Publisher.PublishAsync(services.Topics.Keepalive, ProtocolJson.Serialize(Reports.Keepalive()), 0, false, ct).ConfigureAwait(false);
-        }
-    }
+    private Task KeepaliveLoopAsync(CancellationToken ct) =>
+        Periodic.RunAsync(() => TimeSpan.FromSeconds(services.State.Monitoring.KeepaliveIntervalS),
+            c => services.Publisher.PublishAsync(services.Topics.Keepalive, ProtocolJson.Serialize(Reports.Keepalive()), 0, false, c), ct);
 
     /// <summary>Full report every interval; in between, a cheap poll publishes at once when a tunnel's status changes.</summary>
     private async Task TunnelStatusLoopAsync(CancellationToken ct)
@@ -254,36 +246,40 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
 
     private async Task InformLoopAsync(CancellationToken ct)
     {
-        var stun = new StunClient();
-        string? lastInform = null;
-        var lastSent = DateTimeOffset.MinValue;
-        while (!ct.IsCancellationRequested)
+        var stun = new StunClient(software: $"{AgentInfo.ProgramName} {AgentInfo.Version}");
+        await InformOnceAsync(stun, ct).ConfigureAwait(false);
+        await Periodic.RunAsync(() => TimeSpan.FromSeconds(services.State.Monitoring.InformIntervalS), c => InformOnceAsync(stun, c), ct).ConfigureAwait(false);
+    }
+
+    private string? _lastInform;
+    private DateTimeOffset _lastInformSent = DateTimeOffset.MinValue;
+
+    /// <summary>Asks the hub for the time, checks STUN, and publishes Inform when it changed or the interval passed.</summary>
+    private async Task InformOnceAsync(StunClient stun, CancellationToken ct)
+    {
+        var monitoring = services.State.Monitoring;
+        try
         {
-            var monitoring = services.State.Monitoring;
-            try
+            await services.Publisher.PublishAsync(services.Topics.TimeRequest,
+                ProtocolJson.Serialize(new TimeRequestPayload(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())), 0, false, ct).ConfigureAwait(false);
+            var ntp = await new NtpStatusReader(services.Runner).ReadAsync(ct).ConfigureAwait(false);
+            _ntp = ntp;
+            if (services.State.Time is { } t) services.State.SetTime(t with { NtpSynchronized = ntp });
+            if (monitoring.StunServers.Count > 0)
+                services.State.SetStun(await stun.CheckAsync(monitoring.StunServers, cancellationToken: ct).ConfigureAwait(false));
+            var inform = await Reports.InformAsync(ct).ConfigureAwait(false);
+            // Sent every interval, and at once when something in it changed (the timestamps aside).
+            var text = Convert.ToBase64String(ProtocolJson.Serialize(inform with { SentAt = default, UptimeS = 0 }));
+            if (text != _lastInform || DateTimeOffset.UtcNow - _lastInformSent >= TimeSpan.FromSeconds(monitoring.InformIntervalS) - TimeSpan.FromMilliseconds(300))
             {
-                await services.Publisher.PublishAsync(services.Topics.TimeRequest,
-                    ProtocolJson.Serialize(new TimeRequestPayload(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())), 0, false, ct).ConfigureAwait(false);
-                var ntp = await new NtpStatusReader(services.Runner).ReadAsync(ct).ConfigureAwait(false);
-                if (services.State.Time is { } t) services.State.SetTime(t with { NtpSynchronized = ntp });
-                if (monitoring.StunServers.Count > 0)
-                    services.State.SetStun(await stun.CheckAsync(monitoring.StunServers, cancellationToken: ct).ConfigureAwait(false));
-                var inform = await Reports.InformAsync(ct).ConfigureAwait(false);
-                // Sent every interval, and at once when something in it changed (the timestamps aside).
-                var signature = ProtocolJson.Serialize(inform with { SentAt = default, UptimeS = 0 });
-                var text = Convert.ToBase64String(signature);
-                if (text != lastInform || DateTimeOffset.UtcNow - lastSent >= TimeSpan.FromSeconds(monitoring.InformIntervalS))
-                {
-                    await services.Publisher.PublishAsync(services.Topics.Inform, ProtocolJson.Serialize(inform), 1, false, ct).ConfigureAwait(false);
-                    lastInform = text;
-                    lastSent = DateTimeOffset.UtcNow;
-                }
+                await services.Publisher.PublishAsync(services.Topics.Inform, ProtocolJson.Serialize(inform), 1, false, ct).ConfigureAwait(false);
+                _lastInform = text;
+                _lastInformSent = DateTimeOffset.UtcNow;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                _log.LogWarning("inform: {Message}", ex.Message);
-            }
-            await Task.Delay(TimeSpan.FromSeconds(monitoring.InformIntervalS), ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _log.LogWarning("inform: {Message}", ex.Message);
         }
     }
 }

@@ -97,6 +97,24 @@ public sealed class TestHub : IAsyncDisposable
 
     public int Count(string topic) => Messages.Count(m => m.Topic == topic);
 
+    /// <summary>Answers every time/request of the serial with a clock <paramref name="offsetMs"/> ahead, until cancelled.</summary>
+    public async Task AnswerTimeRequestsAsync(string serial, long offsetMs, CancellationToken ct)
+    {
+        var answered = 0;
+        while (!ct.IsCancellationRequested)
+        {
+            var requests = Messages.Where(m => m.Topic == $"VSRE/{serial}/time/request").ToList();
+            foreach (var request in requests.Skip(answered))
+            {
+                var t0 = Parse(request.Payload)?["t0"]?.GetValue<long>() ?? 0;
+                var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + offsetMs;
+                await PublishAsync($"VSR/{serial}/time", new JsonObject { ["v"] = 1, ["t0"] = t0, ["t1"] = now, ["t2"] = now }.ToJsonString());
+            }
+            answered = requests.Count;
+            try { await Task.Delay(100, ct); } catch (OperationCanceledException) { return; }
+        }
+    }
+
     private static JsonObject? Parse(string payload)
     {
         try { return JsonNode.Parse(payload) as JsonObject; }
