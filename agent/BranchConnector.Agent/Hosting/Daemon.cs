@@ -35,7 +35,7 @@ public static class Daemon
         var runner = new ProcessCommandRunner(loggers.CreateLogger<ProcessCommandRunner>());
         var services = await AgentServices.CreateAsync(settings, loggers, runner, stop.Token).ConfigureAwait(false);
         log.LogInformation("WireGuard: {Implementation} ({Reason}); firewall: {Firewall}", services.WireGuard.Name, services.WireGuard.Reason, services.FirewallBackendName);
-        var runtime = new AgentRuntime(services, password);
+        var runtime = new AgentRuntime(services, password) { StatusLine = line => notifier.Status(line) };
         await runtime.StartAsync(stop.Token).ConfigureAwait(false);
 
         notifier.Ready();
