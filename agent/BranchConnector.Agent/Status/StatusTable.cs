@@ -58,7 +58,7 @@ public static class StatusTable
         foreach (var t in tunnels)
         {
             rows.Add(["  " + t.Interface, t.Kind, t.Enabled ? t.Status : t.Status + " (disabled)", Endpoint(t.EndpointHost),
-                Handshake(t.HandshakeAgeS), Traffic(t.RxBytes, t.TxBytes)]);
+                t.Peers is null ? Handshake(t.HandshakeAgeS) : "", Traffic(t.RxBytes, t.TxBytes)]);
             foreach (var p in t.Peers ?? [])
                 rows.Add(["    " + p.Serial, p.Path, p.Status, Endpoint(p.EndpointHost), Handshake(p.HandshakeAgeS), Traffic(p.RxBytes, p.TxBytes)]);
         }
