@@ -21,8 +21,15 @@ public static class CommandLineApp
         root.Subcommands.Add(ValidateCommand.Create());
         root.Subcommands.Add(RenderCommand.Create());
         root.Subcommands.Add(CleanupCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(DoctorCommand.Create());
 
         var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors) await Console.Error.WriteLineAsync(error.Message).ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
         // The daemon owns SIGTERM/SIGINT (Hosting/TerminationSignal): System.CommandLine's own handler would
         // turn a stop that takes longer than its timeout into exit code 143 instead of 0.
         var invocation = new InvocationConfiguration { ProcessTerminationTimeout = null };

@@ -6,6 +6,7 @@ using BranchConnector.Agent.Lifecycle;
 using BranchConnector.Agent.Mqtt;
 using BranchConnector.Agent.Protocol;
 using BranchConnector.Agent.Protocol.Outbound;
+using BranchConnector.Agent.Status;
 using BranchConnector.Agent.Tools;
 using Microsoft.Extensions.Logging;
 
@@ -31,6 +32,10 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
     public MqttSessionStatus BrokerStatus => _session?.Status ?? MqttSessionStatus.Initial;
     public DateTimeOffset? BrokerSince { get; private set; }
 
+    /// <summary>Receives the one-line summary whenever it changes (the daemon passes it to systemd as STATUS=).</summary>
+    public Action<string>? StatusLine { get; init; }
+    public AgentStatusProvider? StatusProvider { get; private set; }
+
     /// <summary>Set when the agent decided to stop by itself (decommission); the exit code to return.</summary>
     public int? SelfStopExitCode { get; private set; }
 
@@ -50,6 +55,10 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
         var ct = linked.Token;
         var relay = new RelayMonitor(services, Drift, c => PublishTunnelStatusAsync(force: true, c), services.Loggers.CreateLogger<RelayMonitor>());
         var tasks = new List<Task> { services.Work.RunAsync(ct), DriftLoopAsync(ct), KeepaliveLoopAsync(ct), TunnelStatusLoopAsync(ct), InformLoopAsync(ct), relay.RunAsync(ct) };
+        var status = StatusProvider = new AgentStatusProvider(this);
+        tasks.Add(new StatusServer(status, Path.Combine(services.Settings.RuntimeDir, StatusServer.SocketFileName), _log).RunAsync(ct));
+        tasks.Add(new StatusPersister(status, services.Settings.StateDir, () => TimeSpan.FromSeconds(services.State.Monitoring.TunnelStatusIntervalS),
+            StatusLine, _log).RunAsync(status.SummaryLine, ct));
         if (services.Settings.Broker.Urls.Count > 0)
         {
             var session = new MqttSession(SessionOptions(), services.Loggers.CreateLogger<MqttSession>());

@@ -39,7 +39,7 @@ public static class Daemon
             var runner = new ProcessCommandRunner(loggers.CreateLogger<ProcessCommandRunner>());
             services = await AgentServices.CreateAsync(settings, loggers, runner, stop.Token).ConfigureAwait(false);
             log.LogInformation("WireGuard: {Implementation} ({Reason}); firewall: {Firewall}", services.WireGuard.Name, services.WireGuard.Reason, services.FirewallBackendName);
-            runtime = new AgentRuntime(services, password);
+            runtime = new AgentRuntime(services, password) { StatusLine = line => notifier.Status(line) };
             await runtime.StartAsync(stop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)

@@ -58,9 +58,10 @@ public sealed class AgentProcess : IAsyncDisposable
         if (_process is { HasExited: false }) throw new InvalidOperationException("agent already running");
         var psi = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[] { "netns", "exec", Namespace, AgentBinary.Path, "run", "--config", ConfigFile }) psi.ArgumentList.Add(a);
-        foreach (var (name, value) in environment) psi.Environment[name] = value;
+        // Inherited systemd variables go first, so a test can still pass its own NOTIFY_SOCKET.
         psi.Environment.Remove("JOURNAL_STREAM");
         psi.Environment.Remove("NOTIFY_SOCKET");
+        foreach (var (name, value) in environment) psi.Environment[name] = value;
         var process = new Process { StartInfo = psi };
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);

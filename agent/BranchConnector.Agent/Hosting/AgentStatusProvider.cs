@@ -1,0 +1,104 @@
+using BranchConnector.Agent.Lifecycle;
+using BranchConnector.Agent.Linux;
+using BranchConnector.Agent.Linux.Firewall;
+using BranchConnector.Agent.Linux.Routes;
+using BranchConnector.Agent.Mqtt;
+using BranchConnector.Agent.Protocol.Outbound;
+using BranchConnector.Agent.State;
+using BranchConnector.Agent.Status;
+
+namespace BranchConnector.Agent.Hosting;
+
+/// <summary>The daemon's answer to `status`: the in-memory state plus a fresh read of tunnels, routes and rules.</summary>
+public sealed class AgentStatusProvider(AgentRuntime runtime) : IStatusProvider
+{
+    private AgentServices Services => runtime.Services;
+    private AgentState State => Services.State;
+
+    /// <summary>IPSec SAs in the agent's reqid band (zero on a kernel without ESP).</summary>
+    private async Task<int> CountXfrmStatesAsync(CancellationToken ct) =>
+        (await new Linux.Xfrm.XfrmObserver(Services.Runner).ObserveAsync(ct).ConfigureAwait(false)).States.Count;
+
+    public async Task<StatusSnapshot> SnapshotAsync(CancellationToken ct)
+    {
+        var tunnels = await runtime.Reports.TunnelsAsync(ct).ConfigureAwait(false);
+        var broker = runtime.BrokerStatus;
+        var stun = State.Stun;
+        var time = State.Time;
+        return new StatusSnapshot(
+            Services.Settings.Serial,
+            AgentInfo.Version,
+            runtime.Reports.EffectiveLifecycle(tunnels).ToWire(),
+            StatusSnapshot.FromDaemon,
+            new BrokerStatusReport(broker.Connected, UrlText(broker.CurrentUrl), broker.Connected ? runtime.BrokerSince : null, broker.LastError),
+            Document(State.LastConfig),
+            Document(State.LastPeering),
+            tunnels,
+            await CountRoutesAsync(ct).ConfigureAwait(false),
+            await CountFirewallRulesAsync(ct).ConfigureAwait(false),
+            await CountXfrmStatesAsync(ct).ConfigureAwait(false),
+            stun is null ? null : new StunReport(stun.Server, stun.MappedAddress, stun.NatMapping, stun.UdpBlocked, stun.CheckedAt),
+            time is null ? null : new TimeReport(time.OffsetMs, time.RttMs, time.NtpSynchronized, time.CheckedAt),
+            Services.WireGuard.Name,
+            Services.FirewallBackendName,
+            State.UptimeSeconds,
+            State.Persisted.DriftRepairs,
+            runtime.Reports.Warnings(BrokerWarning(broker)));
+    }
+
+    public async Task<string> ReconcileNowAsync(CancellationToken ct)
+    {
+        var done = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var before = State.Persisted.DriftRepairs;
+        Services.Work.Enqueue("reconcile now", async c =>
+        {
+            try
+            {
+                await runtime.Drift.RunOnceAsync("reconcile now", c).ConfigureAwait(false);
+                done.TrySetResult(State.Persisted.DriftRepairs - before);
+            }
+            catch (Exception e)
+            {
+                done.TrySetException(e);
+                throw;
+            }
+        });
+        var repaired = await done.Task.WaitAsync(ct).ConfigureAwait(false);
+        return repaired == 0 ? "reconciled: nothing to repair" : $"reconciled: {repaired} drift repair{(repaired == 1 ? "" : "s")}";
+    }
+
+    /// <summary>The STATUS= line, from what the daemon knows without running a command.</summary>
+    public string SummaryLine()
+    {
+        var broker = runtime.BrokerStatus;
+        var config = State.LastConfig;
+        return StatusSummary.Line(Services.Settings.Serial, runtime.Reports.EffectiveLifecycle().ToWire(), broker.Connected,
+            config?.Sequence, config?.Success ?? false, State.Config.Backbone is null ? null : runtime.Reports.LastBackboneActive,
+            runtime.Reports.Warnings(BrokerWarning(broker)).Count);
+    }
+
+    private static string? BrokerWarning(MqttSessionStatus broker) => broker.IdentityConflict ? MqttSessionStatus.IdentityConflictText : null;
+
+    private static string? UrlText(Uri? url) => url is null ? null : $"{url.Scheme}://{url.Authority}";
+
+    private static DocumentStatusReport? Document(AppliedDocument? d) =>
+        d is null ? null : new DocumentStatusReport(d.Sequence, d.ConfigHash, d.AppliedAt, d.Success, d.Error);
+
+    private async Task<int> CountRoutesAsync(CancellationToken ct)
+    {
+        var count = 0;
+        foreach (var family in new[] { IpFamily.V4, IpFamily.V6 })
+        {
+            var result = await Services.Runner.RunAsync(RouteParser.Request(family), ct).ConfigureAwait(false);
+            if (result.Succeeded) count += RouteParser.Parse(result.Stdout, family).Count;
+        }
+        return count;
+    }
+
+    private async Task<int> CountFirewallRulesAsync(CancellationToken ct)
+    {
+        if (!Services.Environment.ManageFirewall || Services.Firewall?.Backend is not { } backend) return 0;
+        var observed = await new FirewallObserver(Services.Runner, backend).ObserveAsync(ct).ConfigureAwait(false);
+        return observed.RuleCount;
+    }
+}
