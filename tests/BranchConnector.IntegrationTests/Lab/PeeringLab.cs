@@ -112,18 +112,33 @@ public sealed class PeeringLab : IAsyncDisposable
     }
 
     /// <summary>The peering document for one branch: one WireGuard group with the other branch as member.</summary>
-    public JsonObject PeeringFor(LabBranch self, LabBranch other, long sequence, int directTimeoutS = 4) =>
+    public JsonObject PeeringFor(LabBranch self, LabBranch other, long sequence, int directTimeoutS = 4, params JsonObject[] extraMembers) =>
         TestHub.Peering(sequence, new JsonArray(new JsonObject
         {
             ["id"] = "pg-1", ["name"] = "lab", ["protocol"] = "wireguard", ["topology"] = "mesh", ["role"] = "mesh-peer",
             ["interface"] = self.PeeringIf, ["tunnel_address"] = self.PeeringIp + "/24", ["listen_port"] = PeeringPort,
             ["direct_timeout_s"] = directTimeoutS,
-            ["members"] = new JsonArray(new JsonObject
+            ["members"] = new JsonArray([new JsonObject
             {
                 ["serial"] = other.Serial, ["public_key"] = other.PeeringKey, ["endpoint"] = $"{other.Wan}:{PeeringPort}",
                 ["tunnel_ip"] = other.PeeringIp, ["allowed_ips"] = new JsonArray(other.LanSubnet),
-            }),
+            }, .. extraMembers]),
         }));
+
+    /// <summary>A member that exists only on paper (a far edge that never answers).</summary>
+    public static JsonObject PaperMember(string serial, string publicKey, string subnet) => new()
+    {
+        ["serial"] = serial, ["public_key"] = publicKey, ["endpoint"] = "198.51.100.40:51821",
+        ["tunnel_ip"] = "10.250.0.40", ["allowed_ips"] = new JsonArray(subnet),
+    };
+
+    /// <summary>`wg show IF latest-handshakes` of the branch's peering interface, by peer key.</summary>
+    public async Task<Dictionary<string, long>> PeeringHandshakesAsync(LabBranch branch)
+    {
+        var text = await World.ExecOkAsync(branch.Namespace, "wg", "show", branch.PeeringIf, "latest-handshakes");
+        return text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t'))
+            .ToDictionary(f => f[0], f => long.Parse(f[1], System.Globalization.CultureInfo.InvariantCulture));
+    }
 
     public Task BlockPeeringUdpAsync() => World.ExecOkAsync(Router, "iptables", "-I", "FORWARD", "-p", "udp", "--dport", PeeringPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "-j", "DROP");
     public Task UnblockPeeringUdpAsync() => World.ExecOkAsync(Router, "iptables", "-D", "FORWARD", "-p", "udp", "--dport", PeeringPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "-j", "DROP");

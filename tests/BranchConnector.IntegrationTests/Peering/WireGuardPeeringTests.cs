@@ -37,4 +37,33 @@ public class WireGuardPeeringTests
         Assert.Contains("back to direct", lab.A.Agent.Output, StringComparison.Ordinal);
         Assert.True(await lab.PingAsync(lab.A, lab.B, 3));
     }
+
+    [Fact]
+    public async Task Removing_a_member_leaves_the_other_members_session_alone()
+    {
+        await using var lab = await PeeringLab.StartAsync();
+        await lab.BringUpBackbonesAsync();
+        var paperKey = (await Fixtures.Sh.OkAsync("wg", "genkey")).Trim();
+        var paperPublic = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        Assert.NotEmpty(paperKey);
+        var paper = PeeringLab.PaperMember("E-PAPER", paperPublic, "10.77.0.0/16");
+        await lab.TestHub.PublishPeeringAsync(lab.A.Serial, lab.PeeringFor(lab.A, lab.B, 1, 30, paper));
+        await lab.TestHub.PublishPeeringAsync(lab.B.Serial, lab.PeeringFor(lab.B, lab.A, 1, 30));
+        await lab.TestHub.WaitForConfirmAsync(lab.A.Serial, 1, kind: "e2e-peering/confirm");
+        await lab.TestHub.WaitForConfirmAsync(lab.B.Serial, 1, kind: "e2e-peering/confirm");
+        Assert.True(await lab.PingAsync(lab.A, lab.B, 3), "direct ping failed\n" + lab.A.Agent.Output);
+        var before = await lab.PeeringHandshakesAsync(lab.A);
+        Assert.True(before[lab.B.PeeringKey] > 0, "no handshake with B yet");
+
+        await lab.TestHub.PublishPeeringAsync(lab.A.Serial, lab.PeeringFor(lab.A, lab.B, 2, 30));
+        var confirm = await lab.TestHub.WaitForConfirmAsync(lab.A.Serial, 2, kind: "e2e-peering/confirm");
+        Assert.True(confirm["success"]!.GetValue<bool>(), confirm.ToJsonString());
+        Assert.True(confirm["changes"]!["removed"]!.GetValue<int>() >= 1);
+
+        var after = await lab.PeeringHandshakesAsync(lab.A);
+        Assert.False(after.ContainsKey(paperPublic));
+        Assert.Equal(before[lab.B.PeeringKey], after[lab.B.PeeringKey]);
+        Assert.True(await lab.PingAsync(lab.A, lab.B, 3));
+        Assert.Equal(before[lab.B.PeeringKey], (await lab.PeeringHandshakesAsync(lab.A))[lab.B.PeeringKey]);
+    }
 }
