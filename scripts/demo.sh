@@ -44,6 +44,14 @@ show_logs() {
   say "agent A log (last lines):"; tail -n 15 "$LAB_DIR/a.log" | sed 's/^/      /'
   say "hub watch (last lines):";   tail -n 10 "$LAB_DIR/watch.log" | sed 's/^/      /'
 }
+# show PREFIX CMD...: runs CMD, prints its output after PREFIX, returns its exit code.
+show() {
+  local prefix=$1 out rc
+  shift
+  out=$("$@" 2>&1); rc=$?
+  say "$prefix${out//$'\n'/$'\n'    }"
+  return $rc
+}
 ping_from() { ip netns exec "$1" ping -c "${3:-3}" -i 0.3 -W 2 -q "$2" >/dev/null 2>&1; }
 
 # ---------------------------------------------------------------------------------------------------------
@@ -82,16 +90,16 @@ lab_agent_start "$NS_bra" a
 lab_agent_start "$NS_brb" b
 say "started: ip netns exec $NS_bra unshare -m sh -c 'mount -t tmpfs tmpfs /var/run/wireguard && exec branch-connector run --config …'"
 registered() {
-  A_WG0=$(testhub wait-register --serial $A --key backbone --timeout 20) &&
-  A_WG2=$(testhub wait-register --serial $A --key peering --timeout 5) &&
-  B_WG0=$(testhub wait-register --serial $B --key backbone --timeout 20) &&
-  B_WG2=$(testhub wait-register --serial $B --key peering --timeout 5) || return 1
+  A_WG0=$(testhub wait-register --serial $A --key wg0 --timeout 20) &&
+  A_WG2=$(testhub wait-register --serial $A --key wg2 --timeout 5) &&
+  B_WG0=$(testhub wait-register --serial $B --key wg0 --timeout 20) &&
+  B_WG2=$(testhub wait-register --serial $B --key wg2 --timeout 5) || return 1
   say "register from $A: backbone key ${A_WG0:0:10}…, peering key ${A_WG2:0:10}…"
   say "register from $B: backbone key ${B_WG0:0:10}…, peering key ${B_WG2:0:10}…"
-  say "$(testhub wait-state --serial $A --state pending_approval --timeout 10)"
-  testhub lifecycle approve --serial $A >/dev/null && testhub lifecycle approve --serial $B >/dev/null || return 1
-  say "hub: lifecycle approve → both"
-  say "$(testhub wait-state --serial $A --state approved --timeout 15)" "$(testhub wait-state --serial $B --state approved --timeout 15)"
+  show "" testhub wait-state --serial $A --state pending_approval --timeout 10 || return 1
+  show "" testhub wait-state --serial $B --state pending_approval --timeout 10 || return 1
+  show "hub: " testhub lifecycle approve --serial $A --wait-state approved --timeout 15 || return 1
+  show "hub: " testhub lifecycle approve --serial $B --wait-state approved --timeout 15 || return 1
 }
 if registered; then result "registration and approval" ok; else result "registration and approval" FAILED; show_logs; exit 1; fi
 
@@ -113,10 +121,10 @@ first_batch() {
   say "hub: branch backbone keys added to $HUB_WG (the orchestrator's job)"
   batch_file a 192.168.10.1/24 10.255.0.2 192.168.10.0/24
   batch_file b 192.168.20.1/24 10.255.0.3 192.168.20.0/24
-  say "$A: $(testhub publish-batch --serial $A --sequence 1 --file "$LAB_DIR/a-batch.json")" || return 1
-  say "$B: $(testhub publish-batch --serial $B --sequence 1 --file "$LAB_DIR/b-batch.json")" || return 1
-  say "$(testhub wait-state --serial $A --state active --timeout 20)" || return 1
-  say "$(testhub wait-state --serial $B --state active --timeout 20)" || return 1
+  show "$A: " testhub publish-batch --serial $A --sequence 1 --file "$LAB_DIR/a-batch.json" || return 1
+  show "$B: " testhub publish-batch --serial $B --sequence 1 --file "$LAB_DIR/b-batch.json" || return 1
+  show "" testhub wait-state --serial $A --state active --timeout 20 || return 1
+  show "" testhub wait-state --serial $B --state active --timeout 20 || return 1
   say "$A wg0: $(lab_in_agent a wg show wg0 latest-handshakes | awk '{print "handshake with hub " ($2 ? "done" : "none")}')"
 }
 if first_batch; then result "first batch, backbone up" ok; else result "first batch, backbone up" FAILED; show_logs; exit 1; fi
@@ -142,11 +150,11 @@ JSON
 peering_direct() {
   peering_file a 10.250.0.1/24 $B "$B_WG2" $B_WAN:51821 10.250.0.2 192.168.20.0/24
   peering_file b 10.250.0.2/24 $A "$A_WG2" $A_WAN:51821 10.250.0.1 192.168.10.0/24
-  say "$A: $(testhub publish-peering --serial $A --sequence 1 --file "$LAB_DIR/a-peering.json")" || return 1
-  say "$B: $(testhub publish-peering --serial $B --sequence 1 --file "$LAB_DIR/b-peering.json")" || return 1
+  show "$A: " testhub publish-peering --serial $A --sequence 1 --file "$LAB_DIR/a-peering.json" || return 1
+  show "$B: " testhub publish-peering --serial $B --sequence 1 --file "$LAB_DIR/b-peering.json" || return 1
   ping_from "$NS_lana" $B_LAN_HOST 3 || { say "ping LAN A → LAN B failed"; return 1; }
   say "ping $A_LAN_HOST → $B_LAN_HOST: ok"
-  say "tunnel status from $A: $(testhub tunnel-status --serial $A --peer $B --path direct --timeout 20)" || return 1
+  show "tunnel status from $A: " testhub tunnel-status --serial $A --peer $B --path direct --timeout 20 || return 1
 }
 if peering_direct; then result "peering direct" ok; else result "peering direct" FAILED; fi
 
@@ -188,7 +196,7 @@ if "$BIN" --help 2>/dev/null | grep -qE '^\s+status\b'; then
   else result "status" FAILED "branch-connector status exited non-zero"; fi
 else
   say "this binary has no 'status' command yet: the last TunnelStatus the test hub received from $A instead:"
-  say "$(testhub tunnel-status --serial $A --timeout 10)"
+  show "" testhub tunnel-status --serial $A --timeout 10
   result "status" FALLBACK "no status command in this binary; showed the hub's TunnelStatus"
 fi
 
@@ -198,7 +206,7 @@ bad_batch() {
   batch_file a 192.168.10.1/24 10.255.0.2 192.168.10.0/24 \
     '{ "topic": "static", "body": { "routes": [ { "destination": "10.300.0.0/16", "interface": "wg0" } ] } }'
   say "sequence 2 for $A with a static route to 10.300.0.0/16"
-  say "$A: $(testhub publish-batch --serial $A --sequence 2 --file "$LAB_DIR/a-batch.json" --expect failure)" || return 1
+  show "$A: " testhub publish-batch --serial $A --sequence 2 --file "$LAB_DIR/a-batch.json" --expect failure || return 1
   ping_from "$NS_lana" $DC_HOST 3 || { say "the previous config is gone: LAN A cannot reach $DC_HOST"; return 1; }
   say "LAN A still reaches $DC_HOST: the applied config (sequence 1) is untouched"
 }
@@ -207,9 +215,7 @@ if bad_batch; then result "bad batch rejected" ok; else result "bad batch reject
 # ---------------------------------------------------------------------------------------------------------
 step "10. Decommission"
 decommission() {
-  testhub lifecycle decommission --serial $A >/dev/null || return 1
-  say "hub: lifecycle decommission → $A"
-  say "$(testhub wait-state --serial $A --state decommissioned --timeout 20)" || return 1
+  show "hub: " testhub lifecycle decommission --serial $A --wait-state decommissioned --timeout 20 || return 1
   local i
   for i in $(seq 50); do kill -0 "$AGENT_PID_a" 2>/dev/null || break; sleep 0.2; done
   if kill -0 "$AGENT_PID_a" 2>/dev/null; then say "the agent is still running"; return 1; fi

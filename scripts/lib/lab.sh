@@ -62,7 +62,7 @@ listener $port $addr
 allow_anonymous false
 password_file $dir/passwd
 CONF
-  ip netns exec "$ns" mosquitto -c "$dir/mosquitto.conf" &
+  ip netns exec "$ns" mosquitto -c "$dir/mosquitto.conf" 2>>"$dir/mosquitto.log" &
   LAB_PIDS+=($!)
   local i
   for i in $(seq 100); do

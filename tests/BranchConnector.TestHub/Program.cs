@@ -5,7 +5,7 @@ const string Usage = """
 usage: testhub VERB [--broker-ns NS] [--host H] [--port P] [--user U] --password-file F [--south VSR] [--north VSRE] ...
   publish-batch    --serial S --sequence N --file commands.json [--raw] [--expect success|failure] [--timeout s] [--json] [--no-wait]
   publish-peering  --serial S --sequence N --file groups.json   [--raw] [--expect success|failure] [--timeout s] [--json] [--no-wait]
-  lifecycle        approve|decommission|rotate_keys --serial S
+  lifecycle        approve|decommission|rotate_keys --serial S [--wait-state STATE] [--timeout s]
   watch            [--for s]        every Confirm, State, Keepalive, TunnelStatus, Inform, one line each
   wait-confirm     --serial S --sequence N [--kind batch|e2e-peering] [--timeout s]
   wait-register    --serial S [--key wg0] [--timeout s]

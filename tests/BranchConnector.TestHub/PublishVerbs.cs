@@ -50,14 +50,34 @@ public static class PublishVerbs
         return success != expectFailure ? 0 : 1;
     }
 
+    /// <summary>Not a retained State from before the command (sent_at within the last few seconds).</summary>
+    private static bool Fresh(JsonObject state) =>
+        DateTimeOffset.TryParse(state["sent_at"]!.ToString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+        && at > DateTimeOffset.UtcNow.AddSeconds(-5);
+
     public static async Task<int> LifecycleAsync(CliArgs args)
     {
         var action = args.Positional.FirstOrDefault() ?? throw new UsageException("lifecycle needs an action: approve | decommission | rotate_keys");
         if (action is not ("approve" or "decommission" or "rotate_keys")) throw new UsageException($"unknown lifecycle action '{action}'");
         var serial = args.Required("serial");
+        var wanted = args.Optional("wait-state");
         await using var session = await HubSession.StartAsync(args);
+        // Subscribed before publishing: a decommissioned agent says so once, then its retained State turns into the last will.
+        var stateTask = wanted is null ? null
+            : session.WaitAsync(serial, "state", o => o["state"]?.ToString() == wanted && o["sent_at"] is not null && Fresh(o), args.Seconds("timeout", 30));
         await session.Hub.PublishLifecycleAsync(serial, action, session.South, args.Get("reason", "testhub"));
         Console.WriteLine($"lifecycle {action} published to {serial} (retained)");
-        return 0;
+        if (stateTask is null) return 0;
+        try
+        {
+            await stateTask;
+            Console.WriteLine($"{serial} is {wanted}");
+            return 0;
+        }
+        catch (TimeoutException)
+        {
+            Console.Error.WriteLine($"{serial} did not report state {wanted} within {args.Seconds("timeout", 30).TotalSeconds} s");
+            return 1;
+        }
     }
 }
