@@ -18,7 +18,8 @@ trap 'echo "bench: interrupted"; exit 130' INT TERM
 SIZES=${BENCH_SIZES:-S M L}
 NAIVE_BUDGET=${BENCH_NAIVE_BUDGET_S:-90}
 declare -A ROUTES=([S]=10 [M]=200 [L]=2000) ACL=([S]=20 [M]=1000 [L]=5000) NAT=([S]=0 [M]=0 [L]=100) PEERS=([S]=0 [M]=50 [L]=250)
-declare -A R   # results: R[size.metric]
+declare -A R=()   # results: R[size.metric]
+BOX_INDEX=0
 HUB_WAN=203.0.113.1 BROKER_HOST=203.0.113.1 BROKER_PORT=1883
 MUTATING='^(ip (-batch|(-[46] )?(route|rule|addr|address|link) (add|del|delete|replace|change|set|flush))|wg (set|setconf|syncconf|addconf)|ip6?tables-restore|ip6?tables(-nft|-legacy)? .*(-A|-D|-I|-N|-X|-F) |wireguard-go|sysctl -w)'
 
@@ -44,9 +45,10 @@ measure_size() {
   local s=$1 serial="BENCH-$1-$LAB_TAG" name="agent$1" br fl nv pid line out
   lab_ns "br$s"; lab_ns "fl$s"; lab_ns "nv$s"
   br="bc$LAB_TAG-br$s"; fl="bc$LAB_TAG-fl$s"; nv="bc$LAB_TAG-nv$s"
-  lab_link "$NS_hub" "h$s$LAB_TAG" - "$br" eth0 "203.0.113.$((10 + ${#R[@]} % 200))/24"
+  lab_link "$NS_hub" "h$s$LAB_TAG" - "$br" eth0 "203.0.113.$((10 + ++BOX_INDEX))/24"
   ip -n "$NS_hub" link set "h$s$LAB_TAG" master br0
-  for ns in "$br" "$fl" "$nv"; do ip -n "$ns" link add lan0 type dummy; ip -n "$ns" link set lan0 up; done
+  # No dummy driver everywhere: a veth pair inside the box stands in for the LAN port.
+  for ns in "$br" "$fl" "$nv"; do ip -n "$ns" link add lan0 type veth peer name lanp; ip -n "$ns" link set lanp up; ip -n "$ns" link set lan0 up; done
   lab_agent_config "$name" "$serial" "mqtt://$HUB_WAN:$BROKER_PORT" "pw-$s" debug
 
   bench_batch "$LAB_DIR/$s-batch.json" "${ROUTES[$s]}" "${ACL[$s]}" "${NAT[$s]}" "$HUB_PUBLIC_KEY" "$HUB_WAN:51820"
@@ -120,7 +122,7 @@ capture_state() {
   ip -n "$ns" route show proto 188 | sed 's/^/route add /' >> "$dir/ip.batch"
   ip netns exec "$ns" iptables-save > "$dir/v4.rules"
   ip netns exec "$ns" ip6tables-save > "$dir/v6.rules"
-  R[$1.objects]=$(( $(grep -c . "$dir/ip.batch") + $(grep -c '^-A' "$dir/v4.rules") + $(grep -c '^-A' "$dir/v6.rules") + $(cat "$dir"/wg*.conf | grep -c '^\[Peer\]') ))
+  R[${1#agent}.objects]=$(( $(grep -c . "$dir/ip.batch") + $(grep -c '^-A' "$dir/v4.rules") + $(grep -c '^-A' "$dir/v6.rules") + $(cat "$dir"/wg*.conf | grep -c '^\[Peer\]') ))
 }
 
 # In a fresh namespace with its own /var/run/wireguard: run a shell script, print its "ms calls" line.
@@ -212,7 +214,7 @@ MACHINE="$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(nproc) cor
 pc() { echo "${R[$2.$1_procs]:-n/a} (${R[$2.$1_mutating]:-n/a})"; }
 fc() { echo "${R[$2.$1_ms]:-n/a} / ${R[$2.$1_calls]:-n/a}"; }
 td() { echo "${R[$2.$1_ms]:-n/a} (${R[$2.$1_agent_ms]:-n/a})"; }
-ra() { if [[ $1 == agent ]]; then ratio "${R[$2.agent_total_ms]}" "${R[$2.floor_ms]}"; else ratio "${R[$2.naive_ms]}" "${R[$2.agent_total_ms]}"; fi; }
+ra() { if [[ $1 == agent ]]; then ratio "${R[$2.agent_total_ms]:-}" "${R[$2.floor_ms]:-}"; else ratio "${R[$2.naive_ms]:-}" "${R[$2.agent_total_ms]:-}"; fi; }
 rss() { awk -v i="${R[$2.rss_idle_kb]:-0}" -v p="${R[$2.rss_peak_kb]:-0}" 'BEGIN { printf "%.0f / %.0f", i / 1024, p / 1024 }'; }
 v() { echo "${R[$2.$1]:-n/a}"; }
 row() { printf '| %s |' "$1"; shift; local s; for s in $SIZES; do printf ' %s |' "$("$@" "$s")"; done; echo; }
