@@ -65,7 +65,7 @@ public partial class DemoScriptTests
     private static string TestHubPath(string repo)
     {
         if (Environment.GetEnvironmentVariable("BC_TESTHUB") is { Length: > 0 } fromEnv) return fromEnv;
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
         var path = Path.Combine(repo, "tests", "BranchConnector.TestHub", "bin", configuration, "net10.0", "testhub");
         Assert.True(File.Exists(path), $"the test hub is missing at {path}: dotnet build tests/BranchConnector.TestHub -c {configuration}");
         return path;
