@@ -202,7 +202,7 @@ mapfile -t USERS < "$LAB_DIR/bench-users"
 lab_mosquitto "$NS_hub" $HUB_WAN $BROKER_PORT "hub=hub-bench-pw" "${USERS[@]}"
 for s in $SIZES; do
   echo "bench: size $s (${ROUTES[$s]} routes, ${ACL[$s]} acl rules, ${NAT[$s]} nat rules, ${PEERS[$s]} peering members)"
-  measure_size "$s" || { echo "bench: size $s failed" >&2; exit 1; }
+  measure_size "$s" || { echo "bench: size $s failed" >&2; BENCH_FAILED=1; }
 done
 
 ratio() { awk -v a="${1#≈}" -v b="${2#≈}" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b > 0) printf "%.1f×", a / b; else print "n/a" }'; }
@@ -263,3 +263,4 @@ cat artifacts/bench/table.md
   printf '\n} }\n'
 } > artifacts/bench/bench.json
 echo "bench: wrote artifacts/bench/table.md and artifacts/bench/bench.json"
+exit "${BENCH_FAILED:-0}"

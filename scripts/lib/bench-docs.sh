@@ -1,6 +1,7 @@
 # Generates the bench's documents (sourced by scripts/bench.sh): batch commands and peering groups of a given
 # size, as the files `testhub publish-batch|publish-peering --file` reads. Plain awk: no extra tool needed.
 
+# Rules are written compactly: a batch must stay under the 1 MiB message limit (L has 5,000 rules).
 # bench_batch FILE ROUTES ACL_RULES NAT_RULES HUB_KEY HUB_ENDPOINT [CHANGED_ROUTE]
 bench_batch() {
   awk -v routes="$2" -v acl="$3" -v nat="$4" -v key="$5" -v ep="$6" -v changed="${7:-0}" 'BEGIN {
@@ -22,7 +23,7 @@ bench_batch() {
     }
     printf ",\n  { \"topic\": \"acl\", \"body\": { \"forward_policy\": \"accept\", \"rules\": ["
     for (i = 0; i < acl; i++)
-      printf "%s{ \"name\": \"r%d\", \"chain\": \"forward\", \"action\": \"%s\", \"in_interface\": \"wg0\", \"out_interface\": \"lan0\", \"source\": \"10.%d.%d.0/24\", \"destination\": \"192.168.10.0/24\", \"protocol\": \"tcp\", \"destination_ports\": \"%d\" }", \
+      printf "%s{\"name\":\"r%d\",\"chain\":\"forward\",\"action\":\"%s\",\"in_interface\":\"wg0\",\"source\":\"10.%d.%d.0/24\",\"protocol\":\"tcp\",\"destination_ports\":\"%d\"}", \
         (i ? "," : ""), i, (i % 2 ? "drop" : "accept"), 40 + int(i / 250), i % 250, 1000 + i % 60000
     printf "] } } ]\n"
   }' > "$1"
