@@ -69,6 +69,12 @@ public sealed class MosquittoBroker : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A broker someone else runs (the demo's hub namespace): publishing and observing only, no process of its own.
+    /// </summary>
+    public static MosquittoBroker Attach(MosquittoBrokerOptions options, int port) =>
+        new(options, System.IO.Directory.CreateTempSubdirectory("bc-mosquitto-").FullName, port);
+
     public async Task StartAsync()
     {
         if (_process is { HasExited: false }) throw new InvalidOperationException("broker already running");

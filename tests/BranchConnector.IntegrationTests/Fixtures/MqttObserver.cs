@@ -17,11 +17,13 @@ public sealed class MqttObserver : IAsyncDisposable
     private readonly StringBuilder _stderr = new();
     private readonly Process _process;
     private readonly string _probeTopic;
+    private readonly Action<ObservedMessage>? _onMessage;
 
-    private MqttObserver(Process process, string probeTopic)
+    private MqttObserver(Process process, string probeTopic, Action<ObservedMessage>? onMessage)
     {
         _process = process;
         _probeTopic = probeTopic;
+        _onMessage = onMessage;
     }
 
     public IReadOnlyList<ObservedMessage> Messages
@@ -29,7 +31,11 @@ public sealed class MqttObserver : IAsyncDisposable
         get { lock (_messages) return _messages.Where(m => m.Topic != _probeTopic).ToArray(); }
     }
 
-    public static async Task<MqttObserver> StartAsync(MosquittoBroker broker, string user, params string[] filters)
+    public static Task<MqttObserver> StartAsync(MosquittoBroker broker, string user, params string[] filters) =>
+        StartAsync(broker, user, null, filters);
+
+    /// <summary><paramref name="onMessage"/> sees each message (not the probe) as it arrives, on the reader thread.</summary>
+    public static async Task<MqttObserver> StartAsync(MosquittoBroker broker, string user, Action<ObservedMessage>? onMessage, params string[] filters)
     {
         var probe = $"probe/{Guid.NewGuid():N}";
         var psi = broker.StartInfo("mosquitto_sub");
@@ -44,7 +50,7 @@ public sealed class MqttObserver : IAsyncDisposable
         foreach (var arg in broker.ClientArguments(user)) psi.ArgumentList.Add(arg);
 
         var process = new Process { StartInfo = psi };
-        var observer = new MqttObserver(process, probe);
+        var observer = new MqttObserver(process, probe, onMessage);
         process.OutputDataReceived += (_, e) => observer.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (observer._stderr) observer._stderr.AppendLine(e.Data); };
         process.Start();
@@ -92,5 +98,6 @@ public sealed class MqttObserver : IAsyncDisposable
         var retained = root.TryGetProperty("retain", out var r) && (r.ValueKind == JsonValueKind.True || (r.ValueKind == JsonValueKind.Number && r.GetInt32() != 0));
         var message = new ObservedMessage(root.GetProperty("topic").GetString()!, payload, retained);
         lock (_messages) _messages.Add(message);
+        if (message.Topic != _probeTopic) _onMessage?.Invoke(message);
     }
 }

@@ -15,15 +15,21 @@ public sealed class TestHub : IAsyncDisposable
     public const string User = "hub";
     private readonly MosquittoBroker _broker;
     private readonly MqttObserver _observer;
+    private readonly string _user;
 
-    private TestHub(MosquittoBroker broker, MqttObserver observer)
+    private TestHub(MosquittoBroker broker, MqttObserver observer, string user)
     {
         _broker = broker;
         _observer = observer;
+        _user = user;
     }
 
-    public static async Task<TestHub> StartAsync(MosquittoBroker broker, string northPrefix = "VSRE") =>
-        new(broker, await MqttObserver.StartAsync(broker, User, $"{northPrefix}/#"));
+    public static Task<TestHub> StartAsync(MosquittoBroker broker, string northPrefix = "VSRE") =>
+        StartAsync(broker, null, northPrefix);
+
+    /// <summary>Also hands each message to <paramref name="onMessage"/> as it arrives (the testhub CLI's watch).</summary>
+    public static async Task<TestHub> StartAsync(MosquittoBroker broker, Action<ObservedMessage>? onMessage, string northPrefix = "VSRE", string user = User) =>
+        new(broker, await MqttObserver.StartAsync(broker, user, onMessage, $"{northPrefix}/#"), user);
 
     public IReadOnlyList<ObservedMessage> Messages => _observer.Messages;
 
@@ -51,7 +57,7 @@ public sealed class TestHub : IAsyncDisposable
     }
 
     public Task PublishAsync(string topic, string payload, bool retain = false) =>
-        _broker.PublishAsync(User, topic, Encoding.UTF8.GetBytes(payload), qos: 1, retain: retain);
+        _broker.PublishAsync(_user, topic, Encoding.UTF8.GetBytes(payload), qos: 1, retain: retain);
 
     public Task PublishBatchAsync(string serial, JsonObject batch, string southPrefix = "VSR") =>
         PublishAsync($"{southPrefix}/{serial}/batch", batch.ToJsonString());
@@ -59,9 +65,9 @@ public sealed class TestHub : IAsyncDisposable
     public Task PublishPeeringAsync(string serial, JsonObject peering, string southPrefix = "VSR") =>
         PublishAsync($"{southPrefix}/{serial}/e2e-peering", peering.ToJsonString());
 
-    public Task PublishLifecycleAsync(string serial, string action, string southPrefix = "VSR") =>
+    public Task PublishLifecycleAsync(string serial, string action, string southPrefix = "VSR", string reason = "test") =>
         PublishAsync($"{southPrefix}/{serial}/lifecycle",
-            new JsonObject { ["v"] = 1, ["action"] = action, ["issued_at"] = DateTimeOffset.UtcNow.ToString("O"), ["reason"] = "test" }.ToJsonString(), retain: true);
+            new JsonObject { ["v"] = 1, ["action"] = action, ["issued_at"] = DateTimeOffset.UtcNow.ToString("O"), ["reason"] = reason }.ToJsonString(), retain: true);
 
     /// <summary>How many messages have been seen so far: pass it as <c>after</c> to wait only for newer ones.</summary>
     public int Mark() => Messages.Count;
