@@ -61,7 +61,8 @@ public sealed class AgentServices
         var esp = await EspSupport.ProbeAsync(runner, ct).ConfigureAwait(false);
         var services = new AgentServices(settings, loggers, runner, wg, firewall, esp);
         services.State.Load(await services.Store.LoadAsync(ct).ConfigureAwait(false));
-        await services.Journal.LoadAsync(ct).ConfigureAwait(false);
+        if (await services.Journal.LoadAsync(ct).ConfigureAwait(false) is { } problem)
+            loggers.CreateLogger<AgentServices>().LogError("{Problem}", problem);
         return services;
     }
 

@@ -29,10 +29,30 @@ public sealed class OwnershipJournal(string stateDir)
 
     public OwnershipRecord Current { get; private set; } = OwnershipRecord.Empty;
 
-    public async Task LoadAsync(CancellationToken ct)
+    /// <summary>
+    /// Loads the journal. An unreadable one (a torn disk, a hand edit) is set aside as ownership.json.corrupt and
+    /// the agent goes on without it: it then removes only what it can recognise by its own marks. Returns the
+    /// problem for the log, or null.
+    /// </summary>
+    public async Task<string?> LoadAsync(CancellationToken ct)
     {
         var bytes = await AtomicFile.ReadIfExistsAsync(_path, ct).ConfigureAwait(false);
-        Current = bytes is null ? OwnershipRecord.Empty : JsonSerializer.Deserialize(bytes, OwnershipJsonContext.Default.OwnershipRecord) ?? OwnershipRecord.Empty;
+        if (bytes is null)
+        {
+            Current = OwnershipRecord.Empty;
+            return null;
+        }
+        try
+        {
+            Current = JsonSerializer.Deserialize(bytes, OwnershipJsonContext.Default.OwnershipRecord) ?? OwnershipRecord.Empty;
+            return null;
+        }
+        catch (JsonException ex)
+        {
+            Current = OwnershipRecord.Empty;
+            File.Move(_path, _path + ".corrupt", overwrite: true);
+            return $"ownership journal {_path} is unreadable ({ex.Message}); set aside as {_path}.corrupt";
+        }
     }
 
     public async Task SaveAsync(OwnershipRecord record, CancellationToken ct)
