@@ -35,6 +35,14 @@ public static partial class LabSteps
     public static (int Added, int Removed, int Changed) Changes(JsonObject confirm) =>
         (confirm["changes"]!["added"]!.GetValue<int>(), confirm["changes"]!["removed"]!.GetValue<int>(), confirm["changes"]!["changed"]!.GetValue<int>());
 
+    /// <summary>A copy of <paramref name="batch"/> with one topic's body edited and the hash recomputed.</summary>
+    public static JsonObject WithBody(JsonObject batch, string topic, Action<JsonObject> edit)
+    {
+        var commands = batch["commands"]!.AsArray().Select(c => (c!["topic"]!.GetValue<string>(), c["body"]!.DeepClone().AsObject())).ToList();
+        foreach (var (t, body) in commands) if (t == topic) edit(body);
+        return Fixtures.TestHub.Batch(batch["sequence"]!.GetValue<long>(), [.. commands]);
+    }
+
     /// <summary>A `static` body: one route per destination, all through <paramref name="device"/>.</summary>
     public static JsonObject StaticBody(IEnumerable<string> destinations, string device) => new()
     {
@@ -63,8 +71,8 @@ public static partial class LabSteps
     }
 
     /// <summary>
-    /// <see cref="LiveStateAsync"/> once two reads 300 ms apart agree: the kernel finishes some things on its own
-    /// (IPv6 link-local addresses after DAD) and their routes may show up in another order meanwhile.
+    /// <see cref="LiveStateAsync"/> once two reads 300 ms apart agree and no address is still tentative: the kernel
+    /// finishes some things on its own (an IPv6 link-local address gets its local route after DAD).
     /// </summary>
     public static async Task<string> SettledLiveStateAsync(this BranchLab lab)
     {
@@ -73,7 +81,7 @@ public static partial class LabSteps
         {
             await Task.Delay(300);
             var now = await lab.LiveStateAsync();
-            if (now == last) return now;
+            if (now == last && !now.Contains("tentative", StringComparison.Ordinal)) return now;
             last = now;
         }
         return last;
