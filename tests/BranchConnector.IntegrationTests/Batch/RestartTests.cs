@@ -43,7 +43,8 @@ public partial class RestartTests
         await lab.Agent.KillAsync();
         offset = lab.Agent.Output.Length;
         lab.Agent.Start();
-        await lab.Agent.WaitForOutputAsync("start-up: batch 1", TimeSpan.FromSeconds(30));
+        Assert.True(await LabSteps.EventuallyAsync(() => Task.FromResult(lab.Agent.Output[offset..].Contains("start-up: batch 1", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(30)), lab.Agent.Output[offset..]);
         Assert.True(await LabSteps.EventuallyAsync(() => lab.PingFromLanAsync(BranchLab.DataCentreIp, 1), TimeSpan.FromSeconds(15)),
             "the tunnel did not come back from the persisted batch\n" + lab.Agent.Output[offset..]);
 
