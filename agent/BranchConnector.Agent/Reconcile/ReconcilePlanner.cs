@@ -21,9 +21,13 @@ public static class ReconcilePlanner
         var wg = WgPlanner.Plan(intent.WgDevices, observed.WgDevices, new WgPlanContext(
             ctx.WgImplementation, ctx.WgUserspaceCommand, observed.LinkNames, ownedDevices, ctx.PrivateKeyFor, ctx.Now, ctx.HandshakeFreshness));
 
-        // Devices about to be created count as existing links for the interface stage that follows them.
+        // Devices about to be created count as existing links for the interface stage that follows them; devices
+        // about to be deleted take their addresses with them, so the interface stage must not see them (an
+        // `address del` after the device is gone fails, and cleanup would never complete).
         var created = intent.WgDevices.Where(d => !observed.LinkNames.Contains(d.Interface)).Select(d => d.Interface).ToList();
-        var links = observed.Links.Concat(created.Select(n => new ObservedLink(n, 0, 1420, false, "wireguard", []))).ToList();
+        var deleted = wg.DeletedDevices.ToHashSet(StringComparer.Ordinal);
+        var links = observed.Links.Where(l => !deleted.Contains(l.Name))
+            .Concat(created.Select(n => new ObservedLink(n, 0, 1420, false, "wireguard", []))).ToList();
         var ownedAddresses = ctx.Owned.Addresses.Select(a => new OwnedAddress(a.Link, a.Cidr)).ToHashSet();
         var iface = InterfacePlanner.Plan(intent.Links, links, ownedAddresses);
 
@@ -62,7 +66,6 @@ public static class ReconcilePlanner
         down.AddRange(wg.Deletes);
         down.AddRange(iface.Plan.Commands.Where(c => c.IsRemoval));
 
-        var deleted = wg.DeletedDevices.ToHashSet(StringComparer.Ordinal);
         var before = new OwnershipRecord(
             ownedDevices.Union(created).Order(StringComparer.Ordinal).ToList(),
             Entries(iface.OwnedBeforeApply));

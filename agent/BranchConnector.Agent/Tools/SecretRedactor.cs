@@ -10,12 +10,21 @@ public static partial class SecretRedactor
     public static string Redact(string text)
     {
         text = WgKeyLine().Replace(text, m => m.Groups[1].Value + Marker);
+        text = WgBadKey().Replace(text, m => m.Groups[1].Value + Marker);
         text = XfrmKey().Replace(text, m => m.Groups[1].Value + Marker);
         return text;
     }
 
-    [GeneratedRegex(@"(?im)^(\s*(?:PrivateKey|PresharedKey)\s*=\s*)\S+")]
+    /// <summary>
+    /// Anywhere in a line, not only at its start: wg quotes a line it cannot parse with its whitespace stripped
+    /// ("Line unrecognized: `PrivateKey=…'"), so the key may follow other text and end at a quote.
+    /// </summary>
+    [GeneratedRegex(@"(?i)(\b(?:PrivateKey|PresharedKey)\s*=\s*)[^\s'`""]+")]
     private static partial Regex WgKeyLine();
+
+    /// <summary>wg quotes a key it cannot decode: "Key is not the correct length or format: `…'".</summary>
+    [GeneratedRegex(@"(?i)(correct length or format: `)[^'\s]*")]
+    private static partial Regex WgBadKey();
 
     /// <summary>
     /// `ip xfrm` key arguments as written (`aead 'rfc4106(gcm(aes))' 0xKEY`) and as printed

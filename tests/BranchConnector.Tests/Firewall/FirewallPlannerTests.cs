@@ -78,10 +78,12 @@ public class FirewallPlannerTests
     [Fact]
     public void A_duplicated_jump_is_deleted_everywhere_and_inserted_once()
     {
-        // docker-host.save holds the Mixed intent's IPv4 chains plus a second BC-FORWARD jump at FORWARD position 7.
+        // docker-host.save holds the Mixed intent's IPv4 chains (as rendered before accept policies got their own
+        // final rules, which are planned as additions here) plus a second BC-FORWARD jump at FORWARD position 7.
         var observed = V4Only(Golden.Read("docker-host.save"));
         var v4 = Plan(SampleIntents.Mixed, observed).Commands.Single(c => c.Request.FileName == "iptables-nft-restore");
-        var change = Assert.Single(v4.Changes);
+        Assert.All(v4.Changes.Where(c => c.Kind != ChangeKind.Changed), c => Assert.Equal(ChangeKind.Added, c.Kind));
+        var change = Assert.Single(v4.Changes, c => c.Kind == ChangeKind.Changed);
         Assert.Equal(ChangeKind.Changed, change.Kind);
         var stdin = v4.Request.Stdin!;
         Assert.Equal(2, stdin.Split('\n').Count(l => l == "-D FORWARD -m comment --comment branch-connector -j BC-FORWARD"));
@@ -110,10 +112,11 @@ public class FirewallPlannerTests
         var flushed = desired.V4 with { Chains = desired.V4.Chains.Select(c => c.Chain == OwnChain.Forward ? c with { Rules = [] } : c).ToEquatableList() };
         var plan = Plan(SampleIntents.AclOnly, V4Only(SaveText.Of(flushed)));
         var command = Assert.Single(plan.Commands);
-        Assert.Equal([ChangeKind.Added], command.Changes.Select(c => c.Kind));
+        var refilled = desired.V4.Chains.Single(c => c.Chain == OwnChain.Forward).Rules.Count;
+        Assert.Equal(Enumerable.Repeat(ChangeKind.Added, refilled), command.Changes.Select(c => c.Kind));
         Assert.DoesNotContain("-I ", command.Request.Stdin, StringComparison.Ordinal);
         Assert.Contains(":BC-FORWARD - [0:0]\n", command.Request.Stdin, StringComparison.Ordinal);
-        Assert.Equal(desired.V4.RuleCount - 1, plan.Unchanged);
+        Assert.Equal(desired.V4.RuleCount - refilled, plan.Unchanged);
     }
 
     [Fact]
@@ -137,7 +140,7 @@ public class FirewallPlannerTests
         Assert.True(command.IsRemoval);
         Assert.Equal(5, plan.ChangeCount(ChangeKind.Removed));
         // The whole own set of the family is rewritten: the unchanged filter and mangle chains are refilled as they were.
-        Assert.StartsWith("*filter\n:BC-FORWARD - [0:0]\n-A BC-FORWARD", command.Request.Stdin, StringComparison.Ordinal);
+        Assert.StartsWith("*filter\n:BC-INPUT - [0:0]\n:BC-FORWARD - [0:0]\n-A BC-INPUT", command.Request.Stdin, StringComparison.Ordinal);
         Assert.DoesNotContain("-I ", command.Request.Stdin, StringComparison.Ordinal);
         Assert.Contains(
             "*nat\n:BC-PREROUTING - [0:0]\n:BC-POSTROUTING - [0:0]\n" +

@@ -6,7 +6,7 @@ namespace BranchConnector.Agent.Linux.Firewall;
 /// <summary>
 /// Renders the acl topic into BC-FORWARD and BC-INPUT for one family. Layout of each chain:
 /// established/related accept per tunnel (only when the chain can drop or reject), the acl rules in order,
-/// then the policy as a final rule per tunnel interface. Built-in chain policies are never touched.
+/// then the policy (accept too) as a final rule per tunnel interface. Built-in chain policies are never touched.
 /// </summary>
 internal static class AclRenderer
 {
@@ -19,8 +19,11 @@ internal static class AclRenderer
         var rules = acl.Rules.Where(r => r.Chain == aclChain && AppliesTo(r, family)).ToList();
 
         var lines = new List<string>();
-        var policyApplies = policy != AclAction.Accept && tunnels.Count > 0;
-        if (policyApplies || rules.Any(r => r.Action != AclAction.Accept))
+        // The policy is the final word on tunnel traffic, accept included: on a box whose own chain ends in DROP
+        // (Docker sets FORWARD to DROP, hardened hosts end INPUT with DROP) an "accept" that merely fell through
+        // to the built-in chain would silently cut the tunnel the orchestrator asked to accept.
+        var policyApplies = tunnels.Count > 0;
+        if ((policy != AclAction.Accept && tunnels.Count > 0) || rules.Any(r => r.Action != AclAction.Accept))
         {
             foreach (var tunnel in tunnels)
             {
