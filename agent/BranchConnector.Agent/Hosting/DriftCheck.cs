@@ -17,8 +17,8 @@ public sealed class DriftCheck(AgentServices services, ILogger<DriftCheck> logge
         var state = services.State;
         var (intent, outcome) = await services.Coordinator.ApplyAsync(state.Config, state.Peering, trigger, rollbackOnFailure: false, ct).ConfigureAwait(false);
         // An intent that differs from the applied one is a new decision (relay switch, re-resolved endpoint), not drift.
-        var drift = intent == state.AppliedIntent || SameShape(intent, state.AppliedIntent);
-        state.SetApplied(state.AppliedBatch, state.AppliedPeering, intent, intent.Warnings);
+        var drift = SameShape(intent, state.AppliedIntent);
+        if (outcome.Succeeded) state.SetApplied(state.AppliedBatch, state.AppliedPeering, intent, intent.Warnings);
         var repaired = outcome.Plan.Changes.Count();
         if (repaired == 0) return;
         if (!outcome.Succeeded)

@@ -42,9 +42,25 @@ public sealed class Reports(AgentServices services, Func<bool> brokerConnected)
             }
         }
         var tunnels = TunnelHealth.Compute(new TunnelHealthInput(config, peering, devices, links,
-            State.BackboneConfiguredAt, State.PeeringConfiguredAt, services.Environment.RelayedMembers, DateTimeOffset.UtcNow));
+            State.BackboneConfiguredAt, State.PeeringConfiguredAt, RelayedNow(), DateTimeOffset.UtcNow));
         LastBackboneActive = tunnels.Any(t => t.Kind == TunnelStatusPayload.Backbone && t.Status == TunnelHealth.Active);
         return tunnels;
+    }
+
+    /// <summary>
+    /// Members whose subnets the applied intent routes through the backbone: the path that is really in the
+    /// kernel, not a switch still waiting in the work queue.
+    /// </summary>
+    private HashSet<string> RelayedNow()
+    {
+        var intent = State.AppliedIntent;
+        var backbone = State.Config.Backbone?.Interface;
+        var relayed = new HashSet<string>(StringComparer.Ordinal);
+        if (backbone is null) return relayed;
+        foreach (var member in State.Peering.WireGuardGroups.SelectMany(g => g.Members))
+            if (member.AllowedIps.Count > 0 && intent.Routes.Any(r => r.Destination == member.AllowedIps[0] && r.Device == backbone))
+                relayed.Add(member.Serial);
+        return relayed;
     }
 
     public TunnelStatusPayload TunnelStatus(IReadOnlyList<TunnelStatusEntry> tunnels) => new(Serial, DateTimeOffset.UtcNow, tunnels);

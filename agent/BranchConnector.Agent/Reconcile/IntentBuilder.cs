@@ -36,14 +36,14 @@ public static class IntentBuilder
         routes.AddRange(config.Routes.Select(DesiredRoute.From));
 
         var backbone = ActiveBackbone(config);
-        var relayedToHub = new List<string>();
+        var relayableViaHub = new List<string>();
         if (peering.WireGuardInterface is { } peerIf && peering.WireGuardGroups.Count > 0)
         {
-            var (device, link, peerRoutes, relayed) = await BuildPeeringAsync(peering, backbone, env, warnings, ct).ConfigureAwait(false);
+            var (device, link, peerRoutes, relayable) = await BuildPeeringAsync(peering, backbone, env, warnings, ct).ConfigureAwait(false);
             devices.Add(device);
             links.Add(link);
             routes.AddRange(peerRoutes);
-            relayedToHub.AddRange(relayed);
+            relayableViaHub.AddRange(relayable);
             tunnels.Add(new TunnelInterface(peerIf, link.Mtu ?? DefaultPeeringMtu));
         }
 
@@ -53,7 +53,7 @@ public static class IntentBuilder
             if (resolved?.Warning is { } w) warnings.Add(w);
             var fullTunnel = hub.AllowedIps.Any(IsDefaultRoute);
             var mtu = backbone.Mtu ?? await env.MtuTowardsAsync(HostOf(resolved?.Address), ct).ConfigureAwait(false);
-            var hubAllowed = hub.AllowedIps.Concat(relayedToHub).Distinct(StringComparer.Ordinal).ToEquatableList();
+            var hubAllowed = hub.AllowedIps.Concat(relayableViaHub).Distinct(StringComparer.Ordinal).ToEquatableList();
             devices.Add(new DesiredWgDevice(
                 backbone.Interface,
                 env.PublicKeyFor(KeyNames.Backbone),
@@ -64,7 +64,8 @@ public static class IntentBuilder
                 KeyName = KeyNames.Backbone,
             });
             links.Add(new DesiredLinkState(backbone.Interface, backbone.Addresses, mtu, SetUp: true));
-            foreach (var cidr in hubAllowed.Where(c => !IsDefaultRoute(c)))
+            // Routes for what the hub serves; relayed members' routes come from the peering part above.
+            foreach (var cidr in hub.AllowedIps.Where(c => !IsDefaultRoute(c)))
                 routes.Add(new DesiredRoute(cidr, null, backbone.Interface, null, RoutingTables.Main));
             if (fullTunnel)
             {
@@ -76,6 +77,7 @@ public static class IntentBuilder
             tunnels.Add(new TunnelInterface(backbone.Interface, mtu));
         }
 
+        routes = WithoutShadowedRoutes(routes, config.Routes.Count);
         var firewall = env.ManageFirewall
             ? new FirewallIntent(config.Nat, config.Acl, tunnels.OrderBy(t => t.Name, StringComparer.Ordinal).ToEquatableList())
             : null;
@@ -96,7 +98,7 @@ public static class IntentBuilder
         var first = peering.WireGuardGroups[0];
         var peers = new List<DesiredWgPeer>();
         var routes = new List<DesiredRoute>();
-        var relayed = new List<string>();
+        var relayable = new List<string>();
         foreach (var group in peering.WireGuardGroups)
         {
             foreach (var member in group.Members)
@@ -114,10 +116,10 @@ public static class IntentBuilder
                 // Relay through the hub when the direct path failed, or when there is no direct path at all.
                 var viaHub = backbone is not null && (env.RelayedMembers.Contains(member.Serial) || endpoint is null);
                 foreach (var cidr in member.AllowedIps)
-                {
                     routes.Add(new DesiredRoute(cidr, null, viaHub ? backbone!.Interface : group.Interface, null, RoutingTables.Main));
-                    if (viaHub) relayed.Add(cidr);
-                }
+                // The hub peer always accepts the member's subnets: the two ends switch paths independently, and
+                // a reply that comes back through the hub while this end is direct again must not be dropped.
+                if (backbone is not null) relayable.AddRange(member.AllowedIps);
             }
         }
         var listenPort = peering.WireGuardGroups.Select(g => g.ListenPort).FirstOrDefault(p => p is not null);
@@ -127,7 +129,21 @@ public static class IntentBuilder
         };
         var link = new DesiredLinkState(first.Interface, peering.WireGuardGroups.Select(g => g.TunnelAddress).Distinct(StringComparer.Ordinal).ToEquatableList(),
             DefaultPeeringMtu, SetUp: true);
-        return (device, link, routes, relayed);
+        return (device, link, routes, relayable);
+    }
+
+    /// <summary>
+    /// The `static` topic is the operator's explicit word: a route derived from allowed IPs or peering with the
+    /// same kernel identity (destination, table, metric) gives way to it instead of conflicting. The first
+    /// <paramref name="explicitCount"/> routes are the static ones.
+    /// </summary>
+    private static List<DesiredRoute> WithoutShadowedRoutes(List<DesiredRoute> routes, int explicitCount)
+    {
+        var taken = new HashSet<RouteKey>();
+        var kept = new List<DesiredRoute>();
+        for (var i = 0; i < routes.Count; i++)
+            if (taken.Add(routes[i].Key) || i < explicitCount) kept.Add(routes[i]);
+        return kept;
     }
 
     private static bool IsDefaultRoute(string cidr) => cidr is "0.0.0.0/0" or "::/0";

@@ -24,7 +24,18 @@ public sealed class Reconciler(StateObserver observer, PlanApplier applier, Owne
     public async Task<ReconcileOutcome> ReconcileAsync(KernelIntent intent, KernelIntent? fallback, string trigger, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        var plan = await PlanAsync(intent, ct).ConfigureAwait(false);
+        ReconcilePlan plan;
+        try
+        {
+            plan = await PlanAsync(intent, ct).ConfigureAwait(false);
+        }
+        catch (ArgumentException ex)
+        {
+            // Two documents asking for different objects with one identity: refuse the whole intent, change nothing.
+            logger.LogWarning("{Trigger}: not applied: {Problem}", trigger, ex.Message);
+            var none = new ReconcilePlan([], [], 0, journal.Current, journal.Current);
+            return new ReconcileOutcome(none, null, [ex.Message], false, null, Stopwatch.GetElapsedTime(started));
+        }
         if (plan.Problems.Count > 0)
         {
             var problems = plan.Problems.Select(p => p.Message).ToList();

@@ -28,7 +28,7 @@ public class WireGuardPeeringTests
         await lab.BlockPeeringUdpAsync();
         await lab.WaitForPathAsync(lab.A, lab.B.Serial, "relayed", TimeSpan.FromSeconds(30), mark);
         await lab.WaitForPathAsync(lab.B, lab.A.Serial, "relayed", TimeSpan.FromSeconds(30), mark);
-        Assert.True(await lab.PingAsync(lab.A, lab.B, 5), "relayed ping failed\n" + lab.A.Agent.Output);
+        Assert.True(await lab.PingAsync(lab.A, lab.B, 8), "relayed ping failed\n" + lab.A.Agent.Output);
 
         // Unblocked: back to direct.
         mark = lab.TestHub.Mark();
