@@ -27,6 +27,10 @@ public sealed class EquatableList<T> : IReadOnlyList<T>, IEquatable<EquatableLis
     }
     public override string ToString() => "[" + string.Join(", ", _items) + "]";
 
+    // Value equality for == too, so `a.Routes == b.Routes` compares contents like the records that hold them.
+    public static bool operator ==(EquatableList<T>? left, EquatableList<T>? right) => left is null ? right is null : left.Equals(right);
+    public static bool operator !=(EquatableList<T>? left, EquatableList<T>? right) => !(left == right);
+
     public static implicit operator EquatableList<T>(T[] items) => new(items);
     public static implicit operator EquatableList<T>(List<T> items) => new(items);
 }

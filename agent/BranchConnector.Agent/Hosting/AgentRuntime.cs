@@ -54,7 +54,12 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, _stopRequested.Token);
         var ct = linked.Token;
         var relay = new RelayMonitor(services, Drift, c => PublishTunnelStatusAsync(force: true, c), services.Loggers.CreateLogger<RelayMonitor>());
-        var tasks = new List<Task> { services.Work.RunAsync(ct), DriftLoopAsync(ct), KeepaliveLoopAsync(ct), TunnelStatusLoopAsync(ct), InformLoopAsync(ct), relay.RunAsync(ct) };
+        var kernelChanges = new KernelChangeTrigger(services.Work, Drift, services.Loggers.CreateLogger<KernelChangeTrigger>());
+        var tasks = new List<Task>
+        {
+            services.Work.RunAsync(ct), DriftLoopAsync(ct), kernelChanges.RunAsync(ct), KeepaliveLoopAsync(ct), TunnelStatusLoopAsync(ct),
+            InformLoopAsync(ct), relay.RunAsync(ct),
+        };
         var status = StatusProvider = new AgentStatusProvider(this);
         tasks.Add(new StatusServer(status, Path.Combine(services.Settings.RuntimeDir, StatusServer.SocketFileName), _log).RunAsync(ct));
         tasks.Add(new StatusPersister(status, services.Settings.StateDir, () => TimeSpan.FromSeconds(services.State.Monitoring.TunnelStatusIntervalS),

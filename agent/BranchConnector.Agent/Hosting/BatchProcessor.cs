@@ -15,27 +15,11 @@ public sealed class BatchProcessor(AgentState state, ApplyCoordinator coordinato
     public async Task<ConfirmPayload> HandleAsync(ReadOnlyMemory<byte> payload, DateTimeOffset receivedAt, CancellationToken ct)
     {
         var decoded = BatchDecoder.Decode(payload.Span);
-        if (state.PersistedLifecycle == LifecycleState.Decommissioned)
-            return confirms.Rejected(ConfirmPayload.BatchKind, decoded.Sequence, decoded.ConfigHash, receivedAt,
-                [new ValidationError(ErrorCodes.Decommissioned, "", "this connector is decommissioned")]);
-        if (!decoded.IsValid)
-        {
-            logger.LogWarning("batch {Sequence} rejected: {Errors}", decoded.Sequence, string.Join("; ", decoded.Errors));
-            return confirms.Rejected(ConfirmPayload.BatchKind, decoded.Sequence, decoded.ConfigHash, receivedAt, decoded.Errors);
-        }
+        if (DocumentAdmission.Refusal(ConfirmPayload.BatchKind, state.PersistedLifecycle == LifecycleState.Decommissioned, decoded.Errors,
+                decoded.Sequence, decoded.ConfigHash, state.Persisted.Config, receivedAt, confirms, logger) is { } refusal)
+            return refusal;
 
         var batch = decoded.Batch!;
-        var applied = state.Persisted.Config is { Success: true } c ? c : null;
-        switch (SequenceGate.Check(applied?.Sequence, applied?.ConfigHash, batch.Sequence, batch.ConfigHash))
-        {
-            case GateDecision.Repeat:
-                logger.LogInformation("batch {Sequence} already applied: confirming again", batch.Sequence);
-                return confirms.Repeated(ConfirmPayload.BatchKind, batch.Sequence, batch.ConfigHash, receivedAt, applied!.AppliedAt);
-            case GateDecision.Stale:
-                return confirms.Rejected(ConfirmPayload.BatchKind, batch.Sequence, batch.ConfigHash, receivedAt,
-                    [SequenceGate.StaleError(applied!.Sequence, batch.Sequence)]);
-        }
-
         var (intent, outcome) = await coordinator.ApplyAsync(batch.Config, state.Peering, $"batch {batch.Sequence}", rollbackOnFailure: true, ct).ConfigureAwait(false);
         var confirm = confirms.Applied(ConfirmPayload.BatchKind, batch.Sequence, batch.ConfigHash, receivedAt, outcome,
             batch.Config.Topics, BatchTopicMap.TopicOf, BatchTopicMap.TopicOf, [.. intent.Warnings, .. outcome.Warnings]);

@@ -33,6 +33,6 @@ public sealed class DriftCheck(AgentServices services, ILogger<DriftCheck> logge
         Repaired?.Invoke();
     }
 
-    private static bool SameShape(KernelIntent a, KernelIntent b) =>
-        a.Links == b.Links && a.WgDevices == b.WgDevices && a.Routes == b.Routes && a.Rules == b.Rules && a.Firewall == b.Firewall;
+    /// <summary>The same kernel objects wanted (warnings aside).</summary>
+    private static bool SameShape(KernelIntent a, KernelIntent b) => a == b with { Warnings = a.Warnings };
 }

@@ -15,26 +15,11 @@ public sealed class PeeringProcessor(AgentState state, ApplyCoordinator coordina
     public async Task<ConfirmPayload> HandleAsync(ReadOnlyMemory<byte> payload, DateTimeOffset receivedAt, CancellationToken ct)
     {
         var decoded = PeeringDecoder.Decode(payload.Span);
-        if (state.PersistedLifecycle == LifecycleState.Decommissioned)
-            return confirms.Rejected(ConfirmPayload.PeeringKind, decoded.Sequence, decoded.ConfigHash, receivedAt,
-                [new ValidationError(ErrorCodes.Decommissioned, "", "this connector is decommissioned")]);
-        if (!decoded.IsValid)
-        {
-            logger.LogWarning("peering {Sequence} rejected: {Errors}", decoded.Sequence, string.Join("; ", decoded.Errors));
-            return confirms.Rejected(ConfirmPayload.PeeringKind, decoded.Sequence, decoded.ConfigHash, receivedAt, decoded.Errors);
-        }
+        if (DocumentAdmission.Refusal(ConfirmPayload.PeeringKind, state.PersistedLifecycle == LifecycleState.Decommissioned, decoded.Errors,
+                decoded.Sequence, decoded.ConfigHash, state.Persisted.Peering, receivedAt, confirms, logger) is { } refusal)
+            return refusal;
 
         var doc = decoded.Peering!;
-        var applied = state.Persisted.Peering is { Success: true } p ? p : null;
-        switch (SequenceGate.Check(applied?.Sequence, applied?.ConfigHash, doc.Sequence, doc.ConfigHash))
-        {
-            case GateDecision.Repeat:
-                return confirms.Repeated(ConfirmPayload.PeeringKind, doc.Sequence, doc.ConfigHash, receivedAt, applied!.AppliedAt);
-            case GateDecision.Stale:
-                return confirms.Rejected(ConfirmPayload.PeeringKind, doc.Sequence, doc.ConfigHash, receivedAt,
-                    [SequenceGate.StaleError(applied!.Sequence, doc.Sequence)]);
-        }
-
         var (intent, outcome) = await coordinator.ApplyAsync(state.Config, doc.Peering, $"peering {doc.Sequence}", rollbackOnFailure: true, ct).ConfigureAwait(false);
         var groups = GroupIds(doc.Peering);
         var map = new GroupMap(doc.Peering);

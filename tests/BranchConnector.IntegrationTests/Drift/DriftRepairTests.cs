@@ -31,6 +31,21 @@ public partial class DriftRepairTests
             "the recreated backbone does not carry traffic\n" + lab.Agent.Output);
     }
 
+    [Fact]
+    public async Task A_deleted_route_is_repaired_at_once_from_the_kernel_change_notification()
+    {
+        // The periodic check is an hour away here: only the rtnetlink trigger can repair this in time.
+        await using var lab = await BranchLab.StartAsync(driftCheckSeconds: 3600);
+        await lab.StartConnectedAsync();
+        await lab.ApplyAsync(lab.BackboneBatch(1, ("static", LabSteps.StaticBody(["10.30.0.0/16"], lab.BackboneIf))));
+        await lab.BranchAsync("ip", "route", "del", "10.30.0.0/16", "proto", "188");
+        var back = await LabSteps.EventuallyAsync(async () =>
+            (await lab.BranchAsync("ip", "route", "show", "10.30.0.0/16", "proto", "188")).Contains("10.30.0.0/16", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(10));
+        Assert.True(back, "the route was not put back by the change notification\n" + lab.Agent.Output);
+        Assert.Contains("kernel change: drift repaired", lab.Agent.Output, StringComparison.Ordinal);
+    }
+
     private static async Task AssertRepairedAsync(BranchLab lab, string applied, params string[] drift)
     {
         var repairs = await DriftRepairsAsync(lab);
