@@ -87,6 +87,12 @@ public class LifecycleTests
         Assert.Contains(inform["private_ips"]!.AsArray(), ip => ip!.GetValue<string>() == BranchLab.BranchWan);
         await lab.Agent.WaitForOutputAsync("clock offset 7", TimeSpan.FromSeconds(10));
 
+        // doctor reads the offset the daemon measured and warns about it.
+        var doctor = await Status.StatusCli.RunInNamespaceAsync(lab.Branch, "doctor", "--json", "--config", lab.Agent.ConfigFile);
+        var clock = JsonNode.Parse(doctor.Stdout)!["checks"]!.AsArray().OfType<JsonObject>().Single(c => c["check"]!.GetValue<string>() == "clock offset");
+        Assert.Equal("warn", clock["verdict"]!.GetValue<string>());
+        Assert.StartsWith("+7.", clock["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+
         // The hub goes away: the backbone turns down after handshake_timeout_s.
         await lab.World.ExecOkAsync(lab.Hub, "ip", "link", "set", lab.HubWg, "down");
         await lab.TestHub.WaitForAsync($"VSRE/{lab.Serial}/tunnel/status",

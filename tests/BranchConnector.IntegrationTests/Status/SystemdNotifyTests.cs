@@ -60,9 +60,11 @@ public sealed class SystemdNotifyTests : IAsyncLifetime
         Assert.Contains(messages, m => m.Text.StartsWith($"STATUS={_agent.Serial}: pending_approval, broker ", StringComparison.Ordinal));
         var pings = messages.Where(m => m.Text == "WATCHDOG=1").Select(m => m.At).ToList();
         Assert.True(pings.Count >= 4, log);
-        // Half of WATCHDOG_USEC: about one a second, never close to the 2 s limit.
+        // Half of WATCHDOG_USEC: about one a second, never close to the 2 s limit. (A timer tick that was due
+        // while the machine was busy can fire right after the previous ping: a short gap is harmless.)
         var gaps = pings.Zip(pings.Skip(1), (a, b) => b - a).ToList();
-        Assert.All(gaps, g => Assert.InRange(g.TotalSeconds, 0.5, 1.8));
+        Assert.All(gaps, g => Assert.InRange(g.TotalSeconds, 0, 1.8));
+        Assert.InRange(pings.Count / (pings[^1] - pings[0] + TimeSpan.FromSeconds(1)).TotalSeconds, 0.3, 3);
 
         Assert.Equal(0, await _agent.StopAsync());
     }
