@@ -165,17 +165,22 @@ block() { # -I to block, -D to unblock
   ip netns exec "$NS_wan" iptables "$1" FORWARD -p udp -s $B_WAN -d $A_WAN -j DROP
 }
 RELAYED=0
+# Each end switches on its own evidence: watch both from before the block, so replies also take the hub.
+testhub tunnel-status --serial $A --peer $B --path relayed --timeout "$RELAY_TIMEOUT" >"$LAB_DIR/relayed-a" 2>&1 & watch_a=$!
+testhub tunnel-status --serial $B --peer $A --path relayed --timeout "$RELAY_TIMEOUT" >"$LAB_DIR/relayed-b" 2>&1 & watch_b=$!
+sleep 1
 block -I
 say "router: iptables -I FORWARD -p udp between $A_WAN and $B_WAN -j DROP (the hub stays reachable)"
-say "waiting up to ${RELAY_TIMEOUT}s for tunnel/status from $A to show $B relayed…"
-if out=$(testhub tunnel-status --serial $A --peer $B --path relayed --timeout "$RELAY_TIMEOUT" 2>&1); then
+say "waiting up to ${RELAY_TIMEOUT}s for tunnel/status from $A and $B to show each other relayed…"
+if wait $watch_a && wait $watch_b; then
   RELAYED=1
-  say "tunnel status from $A: $out"
-  if ping_from "$NS_lana" $B_LAN_HOST 3; then say "ping $A_LAN_HOST → $B_LAN_HOST through the hub: ok"; result "peering relayed" ok
+  say "tunnel status from $A: $(cat "$LAB_DIR/relayed-a")"
+  say "tunnel status from $B: $(cat "$LAB_DIR/relayed-b")"
+  if ping_from "$NS_lana" $B_LAN_HOST 5; then say "ping $A_LAN_HOST → $B_LAN_HOST through the hub: ok"; result "peering relayed" ok
   else result "peering relayed" FAILED "path says relayed, but LAN A cannot reach LAN B"; fi
 else
-  say "$out"
-  result "peering relayed" FAILED "no relayed path within ${RELAY_TIMEOUT}s (relay switching not in this agent yet?)"
+  say "$(cat "$LAB_DIR/relayed-a" "$LAB_DIR/relayed-b")"
+  result "peering relayed" FAILED "no relayed path on both ends within ${RELAY_TIMEOUT}s"
 fi
 
 step "7. UDP allowed again: direct again   [needs: relay switching]"

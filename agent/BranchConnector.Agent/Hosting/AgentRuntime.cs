@@ -218,6 +218,10 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
     private async Task PublishTunnelStatusAsync(bool force, CancellationToken ct)
     {
         var tunnels = await Reports.TunnelsAsync(ct).ConfigureAwait(false);
+        // A hub behind a name may have moved: without a live handshake the next apply resolves the name again.
+        if (services.State.Config.Backbone?.Hub?.Endpoint is { } hubEndpoint
+            && tunnels.Any(t => t.Kind == TunnelStatusPayload.Backbone && t.Status == Health.TunnelHealth.Down))
+            services.Resolver.Forget(hubEndpoint);
         var signature = string.Join("|", tunnels.Select(t => $"{t.Interface}:{t.Status}:" + string.Join(",", t.Peers?.Select(p => $"{p.Serial}:{p.Path}:{p.Status}") ?? [])));
         if (!force && signature == _lastTunnelSignature) return;
         _lastTunnelSignature = signature;

@@ -37,7 +37,8 @@ public sealed class KernelChangeTrigger(WorkQueue work, DriftCheck drift, ILogge
                 {
                     // Drain the burst.
                 }
-                if (!work.Busy) work.Enqueue("kernel change", c => drift.RunOnceAsync("kernel change", c));
+                // Always queued, even while other work runs: that work may have observed before this change.
+                work.Enqueue("kernel change", c => drift.RunOnceAsync("kernel change", c));
             }
         }
     }

@@ -1,9 +1,9 @@
 using BranchConnector.Agent.Desired;
+using BranchConnector.Agent.Lifecycle;
 using BranchConnector.Agent.Linux.WireGuard;
 using BranchConnector.Agent.Protocol;
 using BranchConnector.Agent.Protocol.Outbound;
 using BranchConnector.Agent.Reconcile;
-using BranchConnector.Agent.Lifecycle;
 using BranchConnector.Agent.State;
 using Microsoft.Extensions.Logging;
 

@@ -1,6 +1,6 @@
-using BranchConnector.Agent.Linux;
 using System.Text.RegularExpressions;
 using BranchConnector.Agent.Config;
+using BranchConnector.Agent.Linux;
 using BranchConnector.Agent.Linux.Firewall;
 using BranchConnector.Agent.Reconcile;
 using BranchConnector.Agent.Tools;

@@ -1,5 +1,5 @@
-using BranchConnector.Agent.Linux;
 using BranchConnector.Agent.Desired;
+using BranchConnector.Agent.Linux;
 using BranchConnector.Agent.Linux.Firewall;
 using BranchConnector.IntegrationTests.Fixtures;
 

@@ -1,8 +1,8 @@
-using BranchConnector.Agent.Linux;
 using System.Diagnostics;
 using System.Globalization;
 using BranchConnector.Agent.Config;
 using BranchConnector.Agent.Desired;
+using BranchConnector.Agent.Linux;
 using BranchConnector.Agent.Linux.Firewall;
 using BranchConnector.IntegrationTests.Fixtures;
 using Xunit.Abstractions;

@@ -60,6 +60,8 @@ public sealed class MqttSessionResilienceTests
             OnConnected = (_, _) => { Interlocked.Increment(ref onConnectedRuns); return Task.CompletedTask; },
         });
         await running.WaitConnectedAsync();
+        // CONNACK comes before the broker has handled our SUBSCRIBE: restart only once it is in its log.
+        await WaitUntilAsync(() => SubscribeLines(broker, serial) == 1, Wait, () => broker.Log);
 
         for (var round = 2; round <= 3; round++)
         {

@@ -1,6 +1,6 @@
-using BranchConnector.Agent.Linux;
 using BranchConnector.Agent.Config;
 using BranchConnector.Agent.Desired;
+using BranchConnector.Agent.Linux;
 using BranchConnector.Agent.Linux.Firewall;
 using BranchConnector.Agent.Reconcile;
 

@@ -1,5 +1,5 @@
-using BranchConnector.Agent.Linux;
 using System.Text;
+using BranchConnector.Agent.Linux;
 using BranchConnector.Agent.Linux.Firewall;
 
 namespace BranchConnector.Tests.Firewall;

@@ -1,4 +1,3 @@
-using BranchConnector.Agent.Linux.Xfrm;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BranchConnector.Agent.Config;
@@ -8,6 +7,7 @@ using BranchConnector.Agent.Linux.Firewall;
 using BranchConnector.Agent.Linux.Interfaces;
 using BranchConnector.Agent.Linux.Routes;
 using BranchConnector.Agent.Linux.WireGuard;
+using BranchConnector.Agent.Linux.Xfrm;
 using BranchConnector.Agent.Protocol;
 using BranchConnector.Agent.Reconcile;
 using BranchConnector.Agent.State;

@@ -1,5 +1,5 @@
-using BranchConnector.Agent.Linux;
 using BranchConnector.Agent.Config;
+using BranchConnector.Agent.Linux;
 using BranchConnector.Agent.Reconcile;
 using BranchConnector.Agent.Tools;
 

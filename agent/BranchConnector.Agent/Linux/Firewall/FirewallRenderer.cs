@@ -1,5 +1,5 @@
-using BranchConnector.Agent.Linux;
 using BranchConnector.Agent.Desired;
+using BranchConnector.Agent.Linux;
 
 namespace BranchConnector.Agent.Linux.Firewall;
 

@@ -1,6 +1,6 @@
-using BranchConnector.Agent.Linux;
 using System.Globalization;
 using System.Net;
+using BranchConnector.Agent.Linux;
 
 namespace BranchConnector.Agent.Linux.Firewall;
 
