@@ -19,7 +19,7 @@ public class WireGuardPeeringTests
 
         // Direct: the LAN-to-LAN ping crosses the peering interface.
         var rxBefore = await lab.PeeringRxAsync(lab.A);
-        Assert.True(await lab.PingAsync(lab.A, lab.B, 5), "direct ping failed\n" + lab.A.Agent.Output);
+        Assert.True(await lab.PingEventuallyAsync(lab.A, lab.B, TimeSpan.FromSeconds(20)), "direct ping failed\n" + lab.A.Agent.Output);
         Assert.True(await lab.PeeringRxAsync(lab.A) > rxBefore, "the ping did not use the peering interface");
         await lab.WaitForPathAsync(lab.A, lab.B.Serial, "direct", TimeSpan.FromSeconds(20));
 
@@ -28,14 +28,14 @@ public class WireGuardPeeringTests
         await lab.BlockPeeringUdpAsync();
         await lab.WaitForPathAsync(lab.A, lab.B.Serial, "relayed", TimeSpan.FromSeconds(30), mark);
         await lab.WaitForPathAsync(lab.B, lab.A.Serial, "relayed", TimeSpan.FromSeconds(30), mark);
-        Assert.True(await lab.PingAsync(lab.A, lab.B, 8), "relayed ping failed\n" + lab.A.Agent.Output);
+        Assert.True(await lab.PingEventuallyAsync(lab.A, lab.B, TimeSpan.FromSeconds(15)), "relayed ping failed\n" + lab.A.Agent.Output);
 
         // Unblocked: back to direct.
         mark = lab.TestHub.Mark();
         await lab.UnblockPeeringUdpAsync();
         await lab.WaitForPathAsync(lab.A, lab.B.Serial, "direct", TimeSpan.FromSeconds(40), mark);
         Assert.Contains("back to direct", lab.A.Agent.Output, StringComparison.Ordinal);
-        Assert.True(await lab.PingAsync(lab.A, lab.B, 3));
+        Assert.True(await lab.PingEventuallyAsync(lab.A, lab.B, TimeSpan.FromSeconds(15)));
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public class WireGuardPeeringTests
         await lab.TestHub.PublishPeeringAsync(lab.B.Serial, lab.PeeringFor(lab.B, lab.A, 1, 30));
         await lab.TestHub.WaitForConfirmAsync(lab.A.Serial, 1, kind: "e2e-peering/confirm");
         await lab.TestHub.WaitForConfirmAsync(lab.B.Serial, 1, kind: "e2e-peering/confirm");
-        Assert.True(await lab.PingAsync(lab.A, lab.B, 3), "direct ping failed\n" + lab.A.Agent.Output);
+        Assert.True(await lab.PingEventuallyAsync(lab.A, lab.B, TimeSpan.FromSeconds(20)), "direct ping failed\n" + lab.A.Agent.Output);
         var before = await lab.PeeringHandshakesAsync(lab.A);
         Assert.True(before[lab.B.PeeringKey] > 0, "no handshake with B yet");
 
@@ -63,7 +63,7 @@ public class WireGuardPeeringTests
         var after = await lab.PeeringHandshakesAsync(lab.A);
         Assert.False(after.ContainsKey(paperPublic));
         Assert.Equal(before[lab.B.PeeringKey], after[lab.B.PeeringKey]);
-        Assert.True(await lab.PingAsync(lab.A, lab.B, 3));
+        Assert.True(await lab.PingEventuallyAsync(lab.A, lab.B, TimeSpan.FromSeconds(15)));
         Assert.Equal(before[lab.B.PeeringKey], (await lab.PeeringHandshakesAsync(lab.A))[lab.B.PeeringKey]);
     }
 }
