@@ -125,10 +125,20 @@ public sealed class BranchLab : IAsyncDisposable
 
     public Task<string> BranchAsync(params string[] command) => World.ExecOkAsync(Branch, command);
 
+    /// <summary>
+    /// True once a round of pings gets an answer, trying for up to 15 s: the first packets wait for a WireGuard
+    /// handshake, which on a loaded two-core test machine can outlast one round.
+    /// </summary>
     public async Task<bool> PingFromLanAsync(string target, int count = 3)
     {
-        var r = await World.ExecAsync(Lan, "ping", "-c", count.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", "0.3", "-W", "2", target);
-        return r.Succeeded;
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        do
+        {
+            var r = await World.ExecAsync(Lan, "ping", "-c", count.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", "0.3", "-W", "2", target);
+            if (r.Succeeded) return true;
+        }
+        while (sw.Elapsed < TimeSpan.FromSeconds(15));
+        return false;
     }
 
     private static async Task<string> RunWithStdinAsync(string file, string stdin, params string[] args)
