@@ -22,12 +22,12 @@ public static class RoutePlanner
         var removes = new Dictionary<IpFamily, List<IpBatchLine>> { [IpFamily.V4] = [], [IpFamily.V6] = [] };
         var unchanged = 0;
 
-        var routes = Distinct(desiredRoutes.Select(r => r.Canonical()), r => r.Key, "route");
+        var routes = DesiredIdentity.Distinct(desiredRoutes.Select(r => r.Canonical()), r => r.Key, "route");
         var observedByKey = new Dictionary<RouteKey, ObservedRoute>();
         foreach (var o in observedRoutes) observedByKey.TryAdd(o.Key, o);
 
         // Rule deletions go before route deletions so traffic never points at an emptied table.
-        var rules = Distinct(desiredRules.Select(r => r.Canonical()), r => r, "rule");
+        var rules = DesiredIdentity.Distinct(desiredRules.Select(r => r.Canonical()), r => r, "rule");
         foreach (var rule in rules.Where(r => !RuleBand.Contains(r.Priority)))
             throw new ArgumentException($"rule priority {rule.Priority} is outside the agent's band {RuleBand.First}..{RuleBand.Last}", nameof(desiredRules));
         var wantedRules = rules.ToHashSet();
@@ -68,23 +68,4 @@ public static class RoutePlanner
         live.Unmodeled is null
         && want.Gateway == live.Gateway
         && (want.Device is null || want.Device == live.Device);
-
-    /// <summary>Identical duplicates (the same route from two topics) collapse; conflicting ones are a caller bug.</summary>
-    private static List<T> Distinct<T, TKey>(IEnumerable<T> items, Func<T, TKey> key, string what) where TKey : notnull
-    {
-        var seen = new Dictionary<TKey, T>();
-        var list = new List<T>();
-        foreach (var item in items)
-        {
-            if (seen.TryGetValue(key(item), out var first))
-            {
-                if (!EqualityComparer<T>.Default.Equals(first, item))
-                    throw new ArgumentException($"two different desired {what}s with the same identity: {first} and {item}");
-                continue;
-            }
-            seen.Add(key(item), item);
-            list.Add(item);
-        }
-        return list;
-    }
 }

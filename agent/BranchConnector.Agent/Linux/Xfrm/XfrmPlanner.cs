@@ -31,7 +31,7 @@ public static class XfrmPlanner
     private static (SubsystemPlan Plan, IReadOnlyList<RetiringSa> Retiring) PlanStates(
         XfrmIntent intent, IReadOnlyList<ObservedSa> observed, IReadOnlyCollection<RetiringSa> retiring, DateTimeOffset now)
     {
-        var desired = Distinct(intent.Sas, s => s.Identity, "SA");
+        var desired = DesiredIdentity.Distinct(intent.Sas, s => s.Identity, "SA", s => $"link {s.LinkId}");
         var observedByKey = new Dictionary<SaKey, ObservedSa>();
         foreach (var o in observed) observedByKey.TryAdd(o.Identity, o);
         var retiringByKey = new Dictionary<SaKey, RetiringSa>();
@@ -92,7 +92,7 @@ public static class XfrmPlanner
 
     private static SubsystemPlan PlanPolicies(IReadOnlyList<DesiredPolicy> desiredPolicies, IReadOnlyList<ObservedPolicy> observed)
     {
-        var desired = Distinct(desiredPolicies, p => p.Key, "policy");
+        var desired = DesiredIdentity.Distinct(desiredPolicies, p => p.Key, "policy", p => $"link {p.LinkId}");
         var observedByKey = new Dictionary<PolicyKey, ObservedPolicy>();
         foreach (var o in observed) observedByKey.TryAdd(o.Key, o);
         var adds = new List<IpBatchLine>();
@@ -131,24 +131,4 @@ public static class XfrmPlanner
     private static IEnumerable<PlannedCommand> Secret(IEnumerable<PlannedCommand> commands) =>
         commands.Select(c => c with { Request = c.Request with { StdinIsSecret = true } });
 
-    /// <summary>Identical duplicates collapse; two different objects with one identity are a caller bug.</summary>
-    private static List<T> Distinct<T, TKey>(IEnumerable<T> items, Func<T, TKey> key, string what) where TKey : notnull
-    {
-        var seen = new Dictionary<TKey, T>();
-        var list = new List<T>();
-        foreach (var item in items)
-        {
-            if (seen.TryGetValue(key(item), out var first))
-            {
-                if (!EqualityComparer<T>.Default.Equals(first, item))
-                    throw new ArgumentException($"two different desired {what}s with the same identity {key(item)}: links {LinkOf(first)} and {LinkOf(item)}");
-                continue;
-            }
-            seen.Add(key(item), item);
-            list.Add(item);
-        }
-        return list;
-    }
-
-    private static string LinkOf<T>(T item) => item switch { DesiredSa s => s.LinkId, DesiredPolicy p => p.LinkId, _ => "?" };
 }
