@@ -16,11 +16,18 @@ lab_cleanup() {
   local pid ns
   trap - EXIT INT TERM
   for pid in "${LAB_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  sleep 0.3
+  # The agents stop cleanly on SIGTERM within a few seconds; only what is still running after that is killed.
+  local alive _
+  for _ in $(seq 50); do
+    alive=0
+    for pid in "${LAB_PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    ((alive)) || break
+    sleep 0.1
+  done
   for ns in "${LAB_NAMESPACES[@]}"; do
     for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
   done
-  for pid in "${LAB_PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  for pid in "${LAB_PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   for ns in "${LAB_NAMESPACES[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
   for sock in "${LAB_WG_SOCKETS[@]}"; do rm -f "$sock"; done
   [[ ${LAB_KEEP_DIR:-0} == 1 ]] || rm -rf "$LAB_DIR"
