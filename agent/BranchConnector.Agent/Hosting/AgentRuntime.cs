@@ -157,6 +157,7 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
             await services.Publisher.PublishAsync(services.Topics.Register, ProtocolJson.Serialize(Reports.Register()), 1, true, ct).ConfigureAwait(false);
         await PublishStateAsync(force: false, ct).ConfigureAwait(false);
         await PublishTunnelStatusAsync(force: true, ct).ConfigureAwait(false);
+        await PublishInformAsync(onlyIfChanged: true, ct).ConfigureAwait(false);
     }
 
     private async Task HandlePeeringAsync(ReadOnlyMemory<byte> payload, DateTimeOffset receivedAt, CancellationToken ct)
@@ -285,19 +286,37 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
             if (services.State.Time is { } t) services.State.SetTime(t with { NtpSynchronized = ntp });
             if (monitoring.StunServers.Count > 0)
                 services.State.SetStun(await stun.CheckAsync(monitoring.StunServers, cancellationToken: ct).ConfigureAwait(false));
-            var inform = await Reports.InformAsync(ct).ConfigureAwait(false);
-            // Sent every interval, and at once when something in it changed (the timestamps aside).
-            var text = Convert.ToBase64String(ProtocolJson.Serialize(inform with { SentAt = default, UptimeS = 0 }));
-            if (text != _lastInform || DateTimeOffset.UtcNow - _lastInformSent >= TimeSpan.FromSeconds(monitoring.InformIntervalS) - TimeSpan.FromMilliseconds(300))
-            {
-                await services.Publisher.PublishAsync(services.Topics.Inform, ProtocolJson.Serialize(inform), 1, false, ct).ConfigureAwait(false);
-                _lastInform = text;
-                _lastInformSent = DateTimeOffset.UtcNow;
-            }
+            await PublishInformAsync(onlyIfChanged: false, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             _log.LogWarning("inform: {Message}", ex.Message);
+        }
+    }
+
+    private readonly SemaphoreSlim _informGate = new(1, 1);
+
+    /// <summary>
+    /// Publishes Inform when something in it changed (timestamps aside), or unconditionally once the interval
+    /// has passed. Called by the periodic loop and right after a document was applied.
+    /// </summary>
+    private async Task PublishInformAsync(bool onlyIfChanged, CancellationToken ct)
+    {
+        await _informGate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var inform = await Reports.InformAsync(ct).ConfigureAwait(false);
+            var text = Convert.ToBase64String(ProtocolJson.Serialize(inform with { SentAt = default, UptimeS = 0 }));
+            var due = !onlyIfChanged
+                && DateTimeOffset.UtcNow - _lastInformSent >= TimeSpan.FromSeconds(services.State.Monitoring.InformIntervalS) - TimeSpan.FromMilliseconds(300);
+            if (text == _lastInform && !due) return;
+            await services.Publisher.PublishAsync(services.Topics.Inform, ProtocolJson.Serialize(inform), 1, false, ct).ConfigureAwait(false);
+            _lastInform = text;
+            _lastInformSent = DateTimeOffset.UtcNow;
+        }
+        finally
+        {
+            _informGate.Release();
         }
     }
 }

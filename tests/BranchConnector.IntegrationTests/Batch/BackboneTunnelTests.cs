@@ -20,6 +20,11 @@ public class BackboneTunnelTests
         Assert.Equal("batch", confirm["kind"]!.GetValue<string>());
 
         Assert.True(await lab.PingFromLanAsync(BranchLab.DataCentreIp, 5), "LAN host cannot reach the data centre through the tunnel\n" + lab.Agent.Output);
+
+        // Inform follows the change at once, not only every inform_interval_s (60 s here).
+        var inform = await lab.TestHub.WaitForAsync($"VSRE/{lab.Serial}/inform",
+            o => o["last_config"]?["sequence"]?.GetValue<long>() == 1, TimeSpan.FromSeconds(10), "inform with the applied batch");
+        Assert.True(inform["last_config"]!["success"]!.GetValue<bool>());
         var dump = await lab.BranchAsync("wg", "show", lab.BackboneIf, "dump");
         Assert.Contains(lab.HubPublicKey, dump, StringComparison.Ordinal);
 
