@@ -180,7 +180,10 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
                 await services.Publisher.PublishAsync(services.Topics.Register, ProtocolJson.Serialize(Reports.Register()), 1, true, ct).ConfigureAwait(false);
                 break;
             case LifecycleFollowUp.Stop:
-                await PublishStateAsync(force: true, ct).ConfigureAwait(false);
+                // Gone for good: the retained State says decommissioned and offline, and no will replaces it.
+                _session?.SkipWillOnShutdown();
+                await services.Publisher.PublishAsync(services.Topics.State,
+                    ProtocolJson.Serialize(Reports.StatePayload(DateTimeOffset.UtcNow, online: false)), 1, true, ct).ConfigureAwait(false);
                 SelfStopExitCode = Cli.ExitCodes.Decommissioned;
                 await _stopRequested.CancelAsync().ConfigureAwait(false);
                 break;

@@ -68,8 +68,8 @@ public sealed class Reports(AgentServices services, Func<bool> brokerConnected)
     public KeepalivePayload Keepalive() =>
         new(Serial, EffectiveLifecycle().ToWire(), DateTimeOffset.UtcNow, State.UptimeSeconds, State.Persisted.Config?.Sequence);
 
-    public StatePayload StatePayload(DateTimeOffset since) =>
-        new(Serial, EffectiveLifecycle().ToWire(), brokerConnected(), since, DateTimeOffset.UtcNow);
+    public StatePayload StatePayload(DateTimeOffset since, bool? online = null) =>
+        new(Serial, EffectiveLifecycle().ToWire(), online ?? brokerConnected(), since, DateTimeOffset.UtcNow);
 
     public RegisterPayload Register() => new(
         Serial,

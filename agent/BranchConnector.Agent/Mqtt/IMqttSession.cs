@@ -15,4 +15,10 @@ public interface IMqttSession : IAsyncDisposable
     ValueTask PublishAsync(string topic, ReadOnlyMemory<byte> payload, int qos, bool retain, CancellationToken cancellationToken = default);
 
     MqttSessionStatus Status { get; }
+
+    /// <summary>
+    /// The coming clean stop disconnects without the will: the last retained State the agent published (for
+    /// example `decommissioned`) must stay what the hub sees, not be replaced by `online: false`.
+    /// </summary>
+    void SkipWillOnShutdown();
 }

@@ -263,9 +263,13 @@ public sealed partial class MqttSession : IMqttSession, IMosquittoEvents
         return client;
     }
 
+    private volatile bool _skipWill;
+
+    public void SkipWillOnShutdown() => _skipWill = true;
+
     private void DisconnectGracefully(MosquittoClient client)
     {
-        var reason = _options.PublishWillOnShutdown ? MosquittoConstants.ReasonDisconnectWithWill : 0;
+        var reason = _options.PublishWillOnShutdown && !_skipWill ? MosquittoConstants.ReasonDisconnectWithWill : 0;
         if (client.Disconnect(reason) != MosquittoConstants.ErrSuccess) return;
         var started = Stopwatch.GetTimestamp();
         while (!_lost && Stopwatch.GetElapsedTime(started) < ShutdownFlush)

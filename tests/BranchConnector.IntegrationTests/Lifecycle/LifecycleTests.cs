@@ -43,6 +43,13 @@ public class LifecycleTests
         await StateAsync(lab, "decommissioned", mark);
         var exit = await WaitForExitAsync(lab.Agent);
         Assert.Equal(6, exit);
+        // What a hub that subscribes later sees: the retained State stays "decommissioned", not the will.
+        await using (var late = await MqttObserver.StartAsync(lab.Broker, TestHub.User, $"VSRE/{lab.Serial}/state"))
+        {
+            var retained = JsonNode.Parse((await late.WaitForAsync(m => m.Retained, TimeSpan.FromSeconds(10), "retained state")).Payload)!;
+            Assert.Equal("decommissioned", retained["state"]!.GetValue<string>());
+            Assert.False(retained["online"]!.GetValue<bool>());
+        }
         var links = await lab.BranchAsync("ip", "-o", "link");
         Assert.DoesNotContain(lab.BackboneIf, links, StringComparison.Ordinal);
         Assert.Empty((await lab.BranchAsync("ip", "route", "show", "table", "all", "proto", "188")).Trim());
