@@ -1,6 +1,5 @@
 using BranchConnector.Agent.Health;
 using BranchConnector.Agent.Linux.WireGuard;
-using BranchConnector.Agent.Tools;
 using Microsoft.Extensions.Logging;
 
 namespace BranchConnector.Agent.Hosting;
@@ -42,8 +41,7 @@ public sealed class RelayMonitor(AgentServices services, DriftCheck reconcile, F
             if (services.Environment.RelayedMembers.Count > 0) services.Environment.SetRelayed(new HashSet<string>());
             return;
         }
-        var dump = await services.Runner.RunAsync(CommandRequest.Of("wg", "show", name, "dump"), ct).ConfigureAwait(false);
-        var device = dump.Succeeded ? WgDumpParser.Parse(name, dump.Stdout) : null;
+        var device = await WgShow.ReadAsync(services.Runner, name, ct).ConfigureAwait(false);
         var configuredAt = services.State.PeeringConfiguredAt ?? _startedAt;
         var before = services.Environment.RelayedMembers;
         var decision = PeeringPaths.Decide(peering, device, _traffic, before, configuredAt, DateTimeOffset.UtcNow);

@@ -4,7 +4,6 @@ using BranchConnector.Agent.Lifecycle;
 using BranchConnector.Agent.Linux.Interfaces;
 using BranchConnector.Agent.Linux.WireGuard;
 using BranchConnector.Agent.Protocol.Outbound;
-using BranchConnector.Agent.Tools;
 
 namespace BranchConnector.Agent.Hosting;
 
@@ -37,8 +36,7 @@ public sealed class Reports(AgentServices services, Func<bool> brokerConnected)
             if (addr.Succeeded) links.AddRange(AddressParser.Parse(addr.Stdout).Where(l => names.Contains(l.Name)));
             foreach (var name in names.Where(n => links.Any(l => l.Name == n)))
             {
-                var dump = await services.Runner.RunAsync(CommandRequest.Of("wg", "show", name, "dump"), ct).ConfigureAwait(false);
-                if (dump.Succeeded) devices[name] = WgDumpParser.Parse(name, dump.Stdout);
+                if (await WgShow.ReadAsync(services.Runner, name, ct).ConfigureAwait(false) is { } device) devices[name] = device;
             }
         }
         var tunnels = TunnelHealth.Compute(new TunnelHealthInput(config, peering, devices, links,

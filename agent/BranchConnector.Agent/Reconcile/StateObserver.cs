@@ -29,9 +29,8 @@ public sealed class StateObserver(ICommandRunner runner, FirewallBackend? firewa
         var wg = new Dictionary<string, ObservedWgDevice>(StringComparer.Ordinal);
         foreach (var name in wgDevices.Distinct(StringComparer.Ordinal).Where(existing.Contains))
         {
-            var dump = await runner.RunAsync(CommandRequest.Of("wg", "show", name, "dump"), ct).ConfigureAwait(false);
             // A link of that name that is not (yet) a WireGuard device answers with an error: observed as absent.
-            if (dump.Succeeded) wg[name] = WgDumpParser.Parse(name, dump.Stdout);
+            if (await WgShow.ReadAsync(runner, name, ct).ConfigureAwait(false) is { } device) wg[name] = device;
         }
         return new ObservedState(
             links,
