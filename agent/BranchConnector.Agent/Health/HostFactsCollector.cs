@@ -18,6 +18,8 @@ public sealed class HostFactsCollector
     private readonly ICommandRunner _runner;
     private readonly TimeProvider _time;
     private readonly DateTimeOffset _startedAt;
+    private readonly long _createdTimestamp;
+    private readonly long _ageAtCreation;
     private readonly string _root;
 
     /// <param name="startedAt">When the agent process started; the process start time when null.</param>
@@ -28,6 +30,9 @@ public sealed class HostFactsCollector
         _time = timeProvider ?? TimeProvider.System;
         _startedAt = startedAt ?? ProcessStartedAt();
         _root = fileRoot;
+        // Uptime counts on the monotonic clock from here on, so a wall clock set back or forward does not change it.
+        _createdTimestamp = _time.GetTimestamp();
+        _ageAtCreation = Math.Max(0, (long)(_time.GetUtcNow() - _startedAt).TotalSeconds);
     }
 
     public async Task<HostFacts> CollectAsync(CancellationToken cancellationToken)
@@ -37,7 +42,7 @@ public sealed class HostFactsCollector
         var kernel = (await ReadFileAsync("proc/sys/kernel/osrelease", cancellationToken).ConfigureAwait(false))?.Trim();
         var hostname = (await ReadFileAsync("proc/sys/kernel/hostname", cancellationToken).ConfigureAwait(false))?.Trim();
         if (string.IsNullOrEmpty(hostname)) hostname = Dns.GetHostName();
-        var uptime = Math.Max(0, (long)(_time.GetUtcNow() - _startedAt).TotalSeconds);
+        var uptime = _ageAtCreation + (long)_time.GetElapsedTime(_createdTimestamp).TotalSeconds;
         return new HostFacts(hostname, os, string.IsNullOrEmpty(kernel) ? null : kernel, ips, uptime, _startedAt);
     }
 

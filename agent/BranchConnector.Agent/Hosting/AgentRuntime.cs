@@ -63,7 +63,7 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
         var status = StatusProvider = new AgentStatusProvider(this);
         tasks.Add(new StatusServer(status, Path.Combine(services.Settings.RuntimeDir, StatusServer.SocketFileName), _log).RunAsync(ct));
         tasks.Add(new StatusPersister(status, services.Settings.StateDir, services.Clock, () => TimeSpan.FromSeconds(services.State.Monitoring.TunnelStatusIntervalS),
-            StatusLine, _log).RunAsync(status.SummaryLine, ct));
+            StatusLine, _log, services.Store.Health).RunAsync(status.SummaryLine, ct));
         if (services.Settings.Broker.Urls.Count > 0)
         {
             var session = new MqttSession(SessionOptions(), services.Loggers.CreateLogger<MqttSession>());
@@ -130,10 +130,10 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
                     services.Work.Enqueue("too_large confirm", c => PublishConfirmAsync(kind, confirm, c));
                     break;
                 case InboundPublish p when p.Topic == topics.Batch:
-                    services.Work.Enqueue("batch", c => HandleBatchAsync(p.Payload, receivedAt, c));
+                    EnqueueDocument(ConfirmPayload.BatchKind, p.Payload, receivedAt, c => HandleBatchAsync(p.Payload, receivedAt, c));
                     break;
                 case InboundPublish p when p.Topic == topics.Peering:
-                    services.Work.Enqueue("peering", c => HandlePeeringAsync(p.Payload, receivedAt, c));
+                    EnqueueDocument(ConfirmPayload.PeeringKind, p.Payload, receivedAt, c => HandlePeeringAsync(p.Payload, receivedAt, c));
                     break;
                 case InboundPublish p when p.Topic == topics.Lifecycle:
                     services.Work.Enqueue("lifecycle", c => HandleLifecycleAsync(p.Payload, c));
@@ -147,6 +147,20 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
                     break;
             }
         }
+    }
+
+    /// <summary>
+    /// A document waits its turn; when a newer one of the same kind arrives before that, only the newer one is
+    /// applied and the older one's Confirm says so (docs/decisions.md, "Work queue").
+    /// </summary>
+    private void EnqueueDocument(string kind, ReadOnlyMemory<byte> payload, DateTimeOffset receivedAt, Func<CancellationToken, Task> apply)
+    {
+        var peek = DocumentPeek.Read(payload.Span);
+        services.Work.EnqueueLatest(kind, peek.Sequence, kind, apply, c =>
+        {
+            var confirm = new ConfirmBuilder(services.Settings.Serial, services.Clock).Superseded(kind, peek.Sequence!.Value, peek.ConfigHash, receivedAt, services.Work.NewestWaiting(kind));
+            return PublishConfirmAsync(kind, confirm, c);
+        });
     }
 
     private async Task HandleBatchAsync(ReadOnlyMemory<byte> payload, DateTimeOffset receivedAt, CancellationToken ct)
@@ -248,17 +262,17 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
     /// <summary>Full report every interval; in between, a cheap poll publishes at once when a tunnel's status changes.</summary>
     private async Task TunnelStatusLoopAsync(CancellationToken ct)
     {
-        var lastFull = DateTimeOffset.MinValue;
+        long? lastFull = null; // monotonic: a wall clock set back must not hold the full report back
         while (!ct.IsCancellationRequested)
         {
             var interval = TimeSpan.FromSeconds(services.State.Monitoring.TunnelStatusIntervalS);
             var poll = TimeSpan.FromSeconds(Math.Clamp(interval.TotalSeconds / 4, 1, 5));
             await Task.Delay(poll, services.Clock, ct).ConfigureAwait(false);
-            var due = services.Clock.GetUtcNow() - lastFull >= interval;
+            var due = lastFull is not { } l || services.Clock.GetElapsedTime(l) >= interval;
             try
             {
                 await PublishTunnelStatusAsync(force: due, ct).ConfigureAwait(false);
-                if (due) lastFull = services.Clock.GetUtcNow();
+                if (due) lastFull = services.Clock.GetTimestamp();
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -275,7 +289,7 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
     }
 
     private string? _lastInform;
-    private DateTimeOffset _lastInformSent = DateTimeOffset.MinValue;
+    private long? _lastInformSent; // monotonic timestamp
 
     /// <summary>Asks the hub for the time, checks STUN, and publishes Inform when it changed or the interval passed.</summary>
     private async Task InformOnceAsync(StunClient stun, CancellationToken ct)
@@ -312,11 +326,11 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
             var inform = await Reports.InformAsync(ct).ConfigureAwait(false);
             var text = Convert.ToBase64String(ProtocolJson.Serialize(inform with { SentAt = default, UptimeS = 0 }));
             var due = !onlyIfChanged
-                && services.Clock.GetUtcNow() - _lastInformSent >= TimeSpan.FromSeconds(services.State.Monitoring.InformIntervalS) - TimeSpan.FromMilliseconds(300);
+                && (_lastInformSent is not { } sent || services.Clock.GetElapsedTime(sent) >= TimeSpan.FromSeconds(services.State.Monitoring.InformIntervalS) - TimeSpan.FromMilliseconds(300));
             if (text == _lastInform && !due) return;
             await services.Publisher.PublishAsync(services.Topics.Inform, ProtocolJson.Serialize(inform), 1, false, ct).ConfigureAwait(false);
             _lastInform = text;
-            _lastInformSent = services.Clock.GetUtcNow();
+            _lastInformSent = services.Clock.GetTimestamp();
         }
         finally
         {

@@ -42,9 +42,9 @@ public sealed class AgentServices
         Clock = clock;
         State = new AgentState(clock);
         Topics = AgentTopics.From(settings);
-        Store = new StateStore(settings.StateDir);
+        Store = new StateStore(settings.StateDir, new PersistenceHealth(loggers.CreateLogger<PersistenceHealth>(), clock));
         Keys = new KeyStore(settings.StateDir, runner);
-        Journal = new OwnershipJournal(settings.StateDir);
+        Journal = new OwnershipJournal(settings.StateDir, Store.Health);
         WireGuard = wg;
         Firewall = firewall;
         Environment = new IntentEnvironment(Keys, Resolver, runner, settings.Firewall.Manage && firewall?.Backend is not null);

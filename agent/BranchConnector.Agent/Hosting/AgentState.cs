@@ -18,6 +18,7 @@ public sealed class AgentState(TimeProvider clock)
 
     public TimeProvider Clock => clock;
     public DateTimeOffset StartedAt { get; } = clock.GetUtcNow();
+    private readonly long _startedTimestamp = clock.GetTimestamp();
 
     public PersistedState Persisted { get; private set; } = new();
     public DecodedBatch? AppliedBatch { get; private set; }
@@ -103,5 +104,6 @@ public sealed class AgentState(TimeProvider clock)
         lock (_lock) Time = time;
     }
 
-    public long UptimeSeconds => (long)(clock.GetUtcNow() - StartedAt).TotalSeconds;
+    /// <summary>On the monotonic clock: a wall clock set back or forward does not make the agent younger or older.</summary>
+    public long UptimeSeconds => (long)clock.GetElapsedTime(_startedTimestamp).TotalSeconds;
 }

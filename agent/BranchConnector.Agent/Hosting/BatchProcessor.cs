@@ -20,6 +20,7 @@ public sealed class BatchProcessor(AgentState state, ApplyCoordinator coordinato
             return refusal;
 
         var batch = decoded.Batch!;
+        var persistMark = store.Health.Mark();
         var (intent, outcome) = await coordinator.ApplyAsync(batch.Config, state.Peering, $"batch {batch.Sequence}", rollbackOnFailure: true, ct).ConfigureAwait(false);
         var confirm = confirms.Applied(ConfirmPayload.BatchKind, batch.Sequence, batch.ConfigHash, receivedAt, outcome,
             batch.Config.Topics, BatchTopicMap.TopicOf, BatchTopicMap.TopicOf, [.. intent.Warnings, .. outcome.Warnings]);
@@ -33,6 +34,7 @@ public sealed class BatchProcessor(AgentState state, ApplyCoordinator coordinato
                 Lifecycle = LifecycleMachine.OnBatchApplied(p.LifecycleState).ToWire(),
             });
             await store.SaveAsync(persisted, ct).ConfigureAwait(false);
+            confirm = WithPersistenceWarnings(confirm, store.Health.ProblemsSince(persistMark));
             logger.LogInformation("batch {Sequence} applied: +{Added} -{Removed} ~{Changed} ={Unchanged}",
                 batch.Sequence, confirm.Changes.Added, confirm.Changes.Removed, confirm.Changes.Changed, confirm.Changes.Unchanged);
         }
@@ -42,4 +44,11 @@ public sealed class BatchProcessor(AgentState state, ApplyCoordinator coordinato
         }
         return confirm;
     }
+
+    /// <summary>Applied but not (fully) saved: the box runs the document, a restart would not know it.</summary>
+    internal static ConfirmPayload WithPersistenceWarnings(ConfirmPayload confirm, IReadOnlyList<string> problems) =>
+        problems.Count == 0 ? confirm : confirm with
+        {
+            Warnings = [.. confirm.Warnings, .. problems.Select(p => p + "; applied but not persisted: after a restart the agent starts from the last document it could save")],
+        };
 }

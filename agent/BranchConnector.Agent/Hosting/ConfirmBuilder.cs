@@ -13,6 +13,14 @@ public sealed class ConfirmBuilder(string serial, TimeProvider clock)
             // The Confirm has room for one error; the others still reach the operator.
             errors.Skip(1).Select(e => "also " + e).ToList());
 
+    /// <summary>
+    /// A document that waited in the queue while a newer one (<paramref name="newer"/>) arrived: not applied. It
+    /// gets `stale_sequence`, the code it would have got had it arrived after the newer one was applied.
+    /// </summary>
+    public ConfirmPayload Superseded(string kind, long sequence, string? hash, DateTimeOffset receivedAt, long? newer) =>
+        Rejected(kind, sequence, hash, receivedAt, [new ValidationError(ErrorCodes.StaleSequence, "sequence",
+            $"superseded by sequence {(newer is { } n ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : "a newer one")} received before this one could be applied; nothing of it was applied")]);
+
     public ConfirmPayload Repeated(string kind, long sequence, string hash, DateTimeOffset receivedAt, DateTimeOffset? appliedAt) =>
         new(serial, kind, sequence, hash, true, receivedAt, appliedAt, Elapsed(receivedAt), ConfirmChanges.None, [], null, false, []);
 

@@ -20,6 +20,7 @@ public sealed class PeeringProcessor(AgentState state, ApplyCoordinator coordina
             return refusal;
 
         var doc = decoded.Peering!;
+        var persistMark = store.Health.Mark();
         var (intent, outcome) = await coordinator.ApplyAsync(state.Config, doc.Peering, $"peering {doc.Sequence}", rollbackOnFailure: true, ct).ConfigureAwait(false);
         var groups = GroupIds(doc.Peering);
         var map = new GroupMap(doc.Peering);
@@ -31,6 +32,7 @@ public sealed class PeeringProcessor(AgentState state, ApplyCoordinator coordina
             state.SetApplied(state.AppliedBatch, doc, intent, intent.Warnings);
             var persisted = state.Update(s => s with { Peering = new AppliedDocument(doc.Sequence, doc.ConfigHash, confirm.AppliedAt, true, null) });
             await store.SaveAsync(persisted, ct).ConfigureAwait(false);
+            confirm = BatchProcessor.WithPersistenceWarnings(confirm, store.Health.ProblemsSince(persistMark));
         }
         else
         {

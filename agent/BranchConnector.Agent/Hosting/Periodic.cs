@@ -2,7 +2,8 @@ namespace BranchConnector.Agent.Hosting;
 
 /// <summary>
 /// Runs an action every interval, where the interval is read again on every tick: a new `monitoring` topic
-/// takes effect within a quarter second instead of after the old (possibly long) interval.
+/// takes effect within a quarter second instead of after the old (possibly long) interval. Intervals are
+/// measured on the monotonic clock: a wall clock set back an hour must not silence the loop for an hour.
 /// </summary>
 public static class Periodic
 {
@@ -10,12 +11,12 @@ public static class Periodic
 
     public static async Task RunAsync(TimeProvider clock, Func<TimeSpan> interval, Func<CancellationToken, Task> action, CancellationToken ct)
     {
-        var last = clock.GetUtcNow();
+        var last = clock.GetTimestamp();
         while (!ct.IsCancellationRequested)
         {
             await Task.Delay(Tick, clock, ct).ConfigureAwait(false);
-            if (clock.GetUtcNow() - last < interval()) continue;
-            last = clock.GetUtcNow();
+            if (clock.GetElapsedTime(last) < interval()) continue;
+            last = clock.GetTimestamp();
             await action(ct).ConfigureAwait(false);
         }
     }

@@ -120,6 +120,7 @@ public sealed class Reports(AgentServices services, Func<bool> brokerConnected)
         var list = new List<string>(State.ApplyWarnings);
         if (State.Time?.Warning is { } w) list.Add(w);
         if (brokerWarning is not null) list.Add(brokerWarning);
+        list.AddRange(services.Store.Health.Warnings);
         return list;
     }
 

@@ -40,6 +40,8 @@ public sealed partial class MqttSession : IMqttSession, IMosquittoEvents
     private long _connectedAtTicks;
     private CancellationTokenSource? _connectionScope;
     private int _consecutiveKicks;
+    /// <summary>A connect attempt failed since the last connection: the broker itself was down.</summary>
+    private bool _brokerWasDown;
 
     public MqttSession(MqttSessionOptions options, ILogger<MqttSession> logger)
     {
@@ -154,9 +156,16 @@ public sealed partial class MqttSession : IMqttSession, IMosquittoEvents
 
     private TimeSpan NextDelay(ConnectionOutcome outcome, ref int attempt)
     {
+        if (!outcome.WasConnected) _brokerWasDown = true;
         if (outcome.WasConnected)
         {
-            var kicked = outcome.Duration < _options.StableConnectionAfter;
+            // A short connection is a kick (another client with our identity, on a broker that does not say so)
+            // only when the broker took us back at the first try. A connection that followed an outage (a
+            // connect attempt failed before it) and was lost soon is a flapping broker: no kick, and the
+            // back-off starts again from its minimum, so the agent is back as soon as the broker is.
+            var afterOutage = _brokerWasDown;
+            _brokerWasDown = false;
+            var kicked = outcome.Duration < _options.StableConnectionAfter && !afterOutage;
             _consecutiveKicks = kicked ? _consecutiveKicks + 1 : 0;
             if (outcome.TakenOver || _consecutiveKicks >= _options.KicksBeforeConflict) SetIdentityConflict(true);
             if (!kicked) attempt = 0;

@@ -1,8 +1,9 @@
 namespace BranchConnector.Agent.State;
 
 /// <summary>
-/// Writes a file so that a crash leaves either the old or the new content, never a torn one:
-/// temp file in the same folder, fsync, keep the previous as .bak, rename over.
+/// Writes a file so that a crash or a full disk leaves either the old or the new content, never a torn one:
+/// temp file in the same folder, fsync, keep the previous as .bak (a hard link: needs no space), rename over.
+/// A write that fails removes its temp file and leaves the old file and its .bak untouched.
 /// </summary>
 public static class AtomicFile
 {
@@ -20,14 +21,35 @@ public static class AtomicFile
             UnixCreateMode = OwnerOnly,
             Options = FileOptions.Asynchronous,
         };
-        await using (var stream = new FileStream(temp, options))
+        try
         {
-            await stream.WriteAsync(content, ct).ConfigureAwait(false);
-            await stream.FlushAsync(ct).ConfigureAwait(false);
-            stream.Flush(flushToDisk: true);
+            await using (var stream = new FileStream(temp, options))
+            {
+                await stream.WriteAsync(content, ct).ConfigureAwait(false);
+                await stream.FlushAsync(ct).ConfigureAwait(false);
+                stream.Flush(flushToDisk: true);
+            }
+            // File.Replace links the current file to .bak before renaming: unlike a copy it cannot leave a
+            // half-written .bak when the disk is full.
+            if (keepBackup && File.Exists(path)) File.Replace(temp, path, path + ".bak", ignoreMetadataErrors: true);
+            else File.Move(temp, path, overwrite: true);
         }
-        if (keepBackup && File.Exists(path)) File.Copy(path, path + ".bak", overwrite: true);
-        File.Move(temp, path, overwrite: true);
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
     }
 
     public static Task WriteTextAsync(string path, string content, CancellationToken ct, bool keepBackup = false) =>

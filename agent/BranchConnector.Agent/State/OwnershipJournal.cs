@@ -23,11 +23,13 @@ public sealed record OwnedAddressEntry([property: JsonPropertyName("link")] stri
 [JsonSerializable(typeof(OwnershipRecord))]
 internal sealed partial class OwnershipJsonContext : JsonSerializerContext;
 
-public sealed class OwnershipJournal(string stateDir)
+public sealed class OwnershipJournal(string stateDir, PersistenceHealth? health = null)
 {
+    private readonly PersistenceHealth _health = health ?? new PersistenceHealth();
     private readonly string _path = Path.Combine(stateDir, "ownership.json");
 
     public OwnershipRecord Current { get; private set; } = OwnershipRecord.Empty;
+    private bool _unsaved;
 
     /// <summary>
     /// Loads the journal. An unreadable one (a torn disk, a hand edit) is set aside as ownership.json.corrupt and
@@ -57,8 +59,10 @@ public sealed class OwnershipJournal(string stateDir)
 
     public async Task SaveAsync(OwnershipRecord record, CancellationToken ct)
     {
-        if (record == Current || (record.Devices.SequenceEqual(Current.Devices) && record.Addresses.SequenceEqual(Current.Addresses))) return;
-        await AtomicFile.WriteAsync(_path, JsonSerializer.SerializeToUtf8Bytes(record, OwnershipJsonContext.Default.OwnershipRecord), ct).ConfigureAwait(false);
+        if (!_unsaved && (record == Current || (record.Devices.SequenceEqual(Current.Devices) && record.Addresses.SequenceEqual(Current.Addresses)))) return;
+        // On a full disk the record is kept in memory all the same: this run still knows what it owns; only a
+        // crash before the next successful save would forget it (the health record says so).
+        _unsaved = !await _health.TryAsync(Path.GetFileName(_path), () => AtomicFile.WriteAsync(_path, JsonSerializer.SerializeToUtf8Bytes(record, OwnershipJsonContext.Default.OwnershipRecord), ct)).ConfigureAwait(false);
         Current = record;
     }
 

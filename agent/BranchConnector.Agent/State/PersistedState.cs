@@ -31,9 +31,12 @@ internal sealed partial class PersistedStateJsonContext : JsonSerializerContext;
 /// The agent's files in state_dir: the lifecycle summary, and the raw last-known-good batch and peering
 /// documents (re-decoded at start-up so the same validation runs on them as on a fresh message).
 /// </summary>
-public sealed class StateStore(string stateDir)
+public sealed class StateStore(string stateDir, PersistenceHealth? health = null)
 {
     public string StateDir { get; } = stateDir;
+
+    /// <summary>Saves never throw on a full or read-only disk: they record it here and return false.</summary>
+    public PersistenceHealth Health { get; } = health ?? new PersistenceHealth();
     private string SummaryPath => Path.Combine(StateDir, "agent-state.json");
     public string BatchPath => Path.Combine(StateDir, "batch.json");
     public string PeeringPath => Path.Combine(StateDir, "peering.json");
@@ -44,11 +47,14 @@ public sealed class StateStore(string stateDir)
         return bytes is null ? new PersistedState() : JsonSerializer.Deserialize(bytes, PersistedStateJsonContext.Default.PersistedState) ?? new PersistedState();
     }
 
-    public Task SaveAsync(PersistedState state, CancellationToken ct) =>
-        AtomicFile.WriteAsync(SummaryPath, JsonSerializer.SerializeToUtf8Bytes(state, PersistedStateJsonContext.Default.PersistedState), ct);
+    public Task<bool> SaveAsync(PersistedState state, CancellationToken ct) =>
+        Health.TryAsync(Path.GetFileName(SummaryPath), () => AtomicFile.WriteAsync(SummaryPath, JsonSerializer.SerializeToUtf8Bytes(state, PersistedStateJsonContext.Default.PersistedState), ct));
 
-    public Task SaveBatchAsync(ReadOnlyMemory<byte> payload, CancellationToken ct) => AtomicFile.WriteAsync(BatchPath, payload, ct, keepBackup: true);
-    public Task SavePeeringAsync(ReadOnlyMemory<byte> payload, CancellationToken ct) => AtomicFile.WriteAsync(PeeringPath, payload, ct, keepBackup: true);
+    public Task<bool> SaveBatchAsync(ReadOnlyMemory<byte> payload, CancellationToken ct) =>
+        Health.TryAsync(Path.GetFileName(BatchPath), () => AtomicFile.WriteAsync(BatchPath, payload, ct, keepBackup: true));
+
+    public Task<bool> SavePeeringAsync(ReadOnlyMemory<byte> payload, CancellationToken ct) =>
+        Health.TryAsync(Path.GetFileName(PeeringPath), () => AtomicFile.WriteAsync(PeeringPath, payload, ct, keepBackup: true));
     public Task<byte[]?> LoadBatchAsync(CancellationToken ct) => AtomicFile.ReadIfExistsAsync(BatchPath, ct);
     public Task<byte[]?> LoadPeeringAsync(CancellationToken ct) => AtomicFile.ReadIfExistsAsync(PeeringPath, ct);
 

@@ -1,3 +1,4 @@
+using BranchConnector.Agent.State;
 using Microsoft.Extensions.Logging;
 
 namespace BranchConnector.Agent.Status;
@@ -6,23 +7,24 @@ namespace BranchConnector.Agent.Status;
 /// Keeps `status.json` current (every <paramref name="interval"/> and once more at shutdown) and tells systemd a
 /// one-line summary whenever it changes (rechecked every 2 s; the full snapshot runs commands, so it is written less often).
 /// </summary>
-public sealed class StatusPersister(IStatusProvider provider, string stateDir, TimeProvider clock, Func<TimeSpan> interval, Action<string>? summary, ILogger logger)
+public sealed class StatusPersister(IStatusProvider provider, string stateDir, TimeProvider clock, Func<TimeSpan> interval, Action<string>? summary, ILogger logger, PersistenceHealth? health = null)
 {
+    private readonly PersistenceHealth _health = health ?? new PersistenceHealth();
     private static readonly TimeSpan SummaryPoll = TimeSpan.FromSeconds(2);
     private string? _lastSummary;
 
     public async Task RunAsync(Func<string> summaryLine, CancellationToken ct)
     {
-        var lastWrite = DateTimeOffset.MinValue;
+        long? lastWrite = null; // a monotonic timestamp: wall-clock jumps do not stop the snapshots
         try
         {
             while (!ct.IsCancellationRequested)
             {
                 Publish(summaryLine());
-                if (clock.GetUtcNow() - lastWrite >= interval())
+                if (lastWrite is not { } w || clock.GetElapsedTime(w) >= interval())
                 {
                     await WriteOnceAsync(ct).ConfigureAwait(false);
-                    lastWrite = clock.GetUtcNow();
+                    lastWrite = clock.GetTimestamp();
                 }
                 await Task.Delay(SummaryPoll, clock, ct).ConfigureAwait(false);
             }
@@ -40,7 +42,8 @@ public sealed class StatusPersister(IStatusProvider provider, string stateDir, T
         try
         {
             var snapshot = await provider.SnapshotAsync(ct).ConfigureAwait(false);
-            await StatusSnapshotFile.WriteAsync(stateDir, snapshot, ct).ConfigureAwait(false);
+            // A full disk is reported through the health record (status warnings), not once per interval in the log.
+            await _health.TryAsync(StatusSnapshotFile.FileName, () => StatusSnapshotFile.WriteAsync(stateDir, snapshot, ct)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {

@@ -7,15 +7,21 @@ namespace BranchConnector.Agent.Status;
 /// <summary>
 /// The local status API on `runtime_dir/agent.sock`: one JSON request line, one JSON reply line, then the
 /// connection closes. The peer's kernel-reported credentials decide what it may ask (<see cref="StatusAccess"/>).
+/// Every connection is served on its own, with a 5 s limit for its request line, so a client that connects and
+/// never speaks (or trickles bytes) holds only its own connection; concurrent status requests share one
+/// snapshot (<see cref="SharedSnapshot"/>).
 /// </summary>
 public sealed class StatusServer(IStatusProvider provider, string socketPath, ILogger logger, Func<UnixAccounts>? accounts = null)
 {
     public const string SocketFileName = "agent.sock";
-    private const int MaxRequestBytes = 4096;
+    public const int MaxRequestBytes = 4096;
+    /// <summary>Room for a burst of clients (monitoring scripts started together) before connect() fails with EAGAIN.</summary>
+    private const int Backlog = 512;
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan ActionTimeout = TimeSpan.FromMinutes(2);
 
     private readonly Func<UnixAccounts> _accounts = accounts ?? (() => UnixAccounts.Read());
+    private readonly SharedSnapshot _snapshots = new(provider);
 
     public string SocketPath => socketPath;
 
@@ -66,7 +72,7 @@ public sealed class StatusServer(IStatusProvider provider, string socketPath, IL
             socket.Bind(new UnixDomainSocketEndPoint(socketPath));
             var gid = SocketFileAccess.Apply(socketPath, _accounts().GroupId(StatusAccess.GroupName));
             if (gid is null) logger.LogInformation("group {Group} does not exist: the status socket is for root only", StatusAccess.GroupName);
-            socket.Listen(16);
+            socket.Listen(Backlog);
             return socket;
         }
         catch
@@ -99,15 +105,21 @@ public sealed class StatusServer(IStatusProvider provider, string socketPath, IL
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(RequestTimeout);
-        string? line;
+        RequestLine read;
         try
         {
-            line = await ReadLineAsync(client, timeout.Token).ConfigureAwait(false);
+            read = await ReadLineAsync(client, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             return StatusReply.Failed("no request line within 5 s");
         }
+        if (read.TooLong)
+        {
+            logger.LogWarning("status socket: refused a request over {Max} bytes from uid {Uid} (pid {Pid})", MaxRequestBytes, peer.Uid, peer.Pid);
+            return StatusReply.Failed($"request too large: more than {MaxRequestBytes} bytes without a newline");
+        }
+        var line = read.Line;
         var permission = StatusAccess.For(peer, _accounts());
         if (permission == StatusPermission.None)
         {
@@ -125,7 +137,7 @@ public sealed class StatusServer(IStatusProvider provider, string socketPath, IL
             switch (request.Request)
             {
                 case StatusRequest.Status:
-                    return new StatusReply(StatusRequest.Version, true, AgentInfo.Version, await provider.SnapshotAsync(ct).ConfigureAwait(false), null, null);
+                    return new StatusReply(StatusRequest.Version, true, AgentInfo.Version, await _snapshots.GetAsync(ct, ct).ConfigureAwait(false), null, null);
                 case StatusRequest.ReconcileNow:
                     using (var action = CancellationTokenSource.CreateLinkedTokenSource(ct))
                     {
@@ -143,8 +155,10 @@ public sealed class StatusServer(IStatusProvider provider, string socketPath, IL
         }
     }
 
-    /// <summary>Bytes up to the first newline (or the end of the stream); refuses overlong requests.</summary>
-    private static async Task<string?> ReadLineAsync(Socket client, CancellationToken ct)
+    private readonly record struct RequestLine(string? Line, bool TooLong);
+
+    /// <summary>Bytes up to the first newline (or the end of the stream); never reads more than <see cref="MaxRequestBytes"/>.</summary>
+    private static async Task<RequestLine> ReadLineAsync(Socket client, CancellationToken ct)
     {
         var buffer = new byte[MaxRequestBytes];
         var used = 0;
@@ -154,9 +168,10 @@ public sealed class StatusServer(IStatusProvider provider, string socketPath, IL
             if (n == 0) break;
             var newline = Array.IndexOf(buffer, (byte)'\n', used, n);
             used += n;
-            if (newline >= 0) return Encoding.UTF8.GetString(buffer, 0, newline);
+            if (newline >= 0) return new RequestLine(Encoding.UTF8.GetString(buffer, 0, newline), false);
         }
-        return used == 0 || used == buffer.Length ? null : Encoding.UTF8.GetString(buffer, 0, used);
+        if (used == buffer.Length) return new RequestLine(null, true);
+        return new RequestLine(used == 0 ? null : Encoding.UTF8.GetString(buffer, 0, used), false);
     }
 
     private static void TryDelete(string path)

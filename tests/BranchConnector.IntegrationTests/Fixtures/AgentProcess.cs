@@ -21,6 +21,8 @@ public sealed class AgentProcess : IAsyncDisposable
     public string StateDir => System.IO.Path.Combine(Directory, "state");
     public string RuntimeDir => System.IO.Path.Combine(Directory, "run");
     public int? ExitCode => _process is { HasExited: true } p ? p.ExitCode : null;
+    /// <summary>The running agent's pid (`ip netns exec` execs the binary, so it is the agent itself).</summary>
+    public int? Pid => _process is { HasExited: false } p ? p.Id : null;
     public string Output { get { lock (_output) return _output.ToString(); } }
 
     private AgentProcess(string serial, string ns, string directory)
