@@ -140,6 +140,10 @@ public sealed class KillDuringApplyTests
             // kernel-made stable-privacy link-local address: neither is the agent's doing.
             var text = System.Text.RegularExpressions.Regex.Replace(r.Stdout, @"(?m)^\d+:\s+", "");
             text = System.Text.RegularExpressions.Regex.Replace(text, @"fe80::[0-9a-f:]+", "fe80::(kernel)");
+            // Route order means nothing to the kernel's lookups, and the local table lists link-local routes in the
+            // order of those random addresses: compare routes as sorted lists (duplicates still show).
+            if (name.StartsWith("routes", StringComparison.Ordinal))
+                text = string.Join('\n', text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal)) + "\n";
             sb.Append("== ").Append(name).Append('\n').Append(r.Succeeded ? text : "(none)\n");
         }
         await Section("routes", "ip", "route", "show", "table", "all");
@@ -214,9 +218,13 @@ public sealed class KillDuringApplyTests
 
     private static string Diff(string expected, string actual)
     {
+        var el = expected.Split('\n');
+        var al = actual.Split('\n');
+        var first = Enumerable.Range(0, Math.Min(el.Length, al.Length)).FirstOrDefault(i => el[i] != al[i], -1);
+        var order = first < 0 ? "" : $"first difference at line {first}:\nexpected: {string.Join(" | ", el.Skip(Math.Max(0, first - 2)).Take(5))}\nactual:   {string.Join(" | ", al.Skip(Math.Max(0, first - 2)).Take(5))}\n";
         var e = expected.Split('\n').ToHashSet(StringComparer.Ordinal);
         var a = actual.Split('\n').ToHashSet(StringComparer.Ordinal);
-        return "missing:\n" + string.Join('\n', e.Except(a).Take(20)) + "\nextra:\n" + string.Join('\n', a.Except(e).Take(20))
+        return order + "missing:\n" + string.Join('\n', e.Except(a).Take(20)) + "\nextra:\n" + string.Join('\n', a.Except(e).Take(20))
             + $"\n(lines: expected {expected.Split('\n').Length}, actual {actual.Split('\n').Length})";
     }
 
