@@ -73,6 +73,7 @@ public sealed partial class FakeKernel : ICommandRunner
         var link = new FakeLink(name, _nextIndex++, mtu, up, kind);
         link.Addresses.AddRange(addresses.Select(Addr.Interface));
         _links.Add(link);
+        if (kind == "wireguard") _wg[name] = new FakeWgDevice();
         return link;
     }
 
