@@ -64,6 +64,11 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
         tasks.Add(new StatusServer(status, Path.Combine(services.Settings.RuntimeDir, StatusServer.SocketFileName), _log).RunAsync(ct));
         tasks.Add(new StatusPersister(status, services.Settings.StateDir, services.Clock, () => TimeSpan.FromSeconds(services.State.Monitoring.TunnelStatusIntervalS),
             StatusLine, _log).RunAsync(status.SummaryLine, ct));
+        if (services.Settings.Metrics is { } metrics)
+        {
+            services.Metrics.Attach(() => Metrics.MetricsFeed.From(this));
+            tasks.Add(new Metrics.MetricsServer(services.Metrics, metrics, _log).RunAsync(ct));
+        }
         if (services.Settings.Broker.Urls.Count > 0)
         {
             var session = new MqttSession(SessionOptions(), services.Loggers.CreateLogger<MqttSession>());
@@ -207,9 +212,12 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
         if (health.Warning is { } w) _log.LogWarning("{Warning}", w);
     }
 
-    private Task PublishConfirmAsync(string kind, ConfirmPayload confirm, CancellationToken ct) =>
-        services.Publisher.PublishAsync(kind == ConfirmPayload.BatchKind ? services.Topics.ConfigConfirm : services.Topics.PeeringConfirm,
+    private Task PublishConfirmAsync(string kind, ConfirmPayload confirm, CancellationToken ct)
+    {
+        services.Metrics.CountConfirm(kind, confirm);
+        return services.Publisher.PublishAsync(kind == ConfirmPayload.BatchKind ? services.Topics.ConfigConfirm : services.Topics.PeeringConfirm,
             ProtocolJson.Serialize(confirm), 1, false, ct);
+    }
 
     private async Task PublishStateAsync(bool force, CancellationToken ct)
     {

@@ -2,6 +2,7 @@ using BranchConnector.Agent.Config;
 using BranchConnector.Agent.Linux.Firewall;
 using BranchConnector.Agent.Linux.WireGuard;
 using BranchConnector.Agent.Linux.Xfrm;
+using BranchConnector.Agent.Metrics;
 using BranchConnector.Agent.Reconcile;
 using BranchConnector.Agent.State;
 using BranchConnector.Agent.Tools;
@@ -32,6 +33,7 @@ public sealed class AgentServices
     public ApplyCoordinator Coordinator { get; }
     public Publisher Publisher { get; }
     public WorkQueue Work { get; }
+    public AgentMetrics Metrics { get; } = new();
 
     private AgentServices(AgentSettings settings, ILoggerFactory loggers, ICommandRunner runner, TimeProvider clock, WgImplementationChoice wg, FirewallBackendDetection? firewall, EspProbeResult esp)
     {
@@ -53,6 +55,7 @@ public sealed class AgentServices
         Publisher = new Publisher(loggers.CreateLogger<Publisher>());
         Work = new WorkQueue(loggers.CreateLogger<WorkQueue>(), clock);
         Coordinator = new ApplyCoordinator(State, Reconciler, Environment, Keys, EspSockets, Work, clock, loggers.CreateLogger<ApplyCoordinator>());
+        Coordinator.Applied += Metrics.ObserveApply;
     }
 
     /// <summary>Probes the box (WireGuard implementation, firewall backend) and loads the persisted state.</summary>

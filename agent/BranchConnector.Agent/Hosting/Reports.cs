@@ -21,6 +21,9 @@ public sealed class Reports(AgentServices services, Func<bool> brokerConnected)
 
     public bool LastBackboneActive { get; private set; }
 
+    /// <summary>The tunnels as the last read found them (the status loop reads every few seconds); /metrics serves this.</summary>
+    public TunnelsReading? LastReading { get; private set; }
+
     public async Task<IReadOnlyList<TunnelStatusEntry>> TunnelsAsync(CancellationToken ct)
     {
         var config = State.Config;
@@ -42,6 +45,7 @@ public sealed class Reports(AgentServices services, Func<bool> brokerConnected)
         var tunnels = TunnelHealth.Compute(new TunnelHealthInput(config, peering, devices, links,
             State.BackboneConfiguredAt, State.PeeringConfiguredAt, RelayedNow(), services.Clock.GetUtcNow()));
         LastBackboneActive = tunnels.Any(t => t.Kind == TunnelStatusPayload.Backbone && t.Status == TunnelHealth.Active);
+        LastReading = new TunnelsReading(tunnels, DateTimeOffset.UtcNow);
         return tunnels;
     }
 
