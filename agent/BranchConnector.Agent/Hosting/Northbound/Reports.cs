@@ -107,7 +107,7 @@ public sealed class Reports(AgentState state, BoxFacts box, ICommandRunner runne
         var last = State.LastConfig;
         return new InformPayload(
             Serial, clock.GetUtcNow(), AgentInfo.Version, facts.Hostname, facts.Os ?? "unknown", facts.Kernel ?? "unknown", facts.PrivateIps,
-            stun?.MappedAddress is { } mapped ? HostOf(mapped) : null,
+            stun?.MappedAddress is { } mapped ? Protocol.Values.HostPort.HostOf(mapped) : null,
             stun is null ? null : new StunReport(stun.Server, stun.MappedAddress, stun.NatMapping, stun.UdpBlocked, stun.CheckedAt),
             time is null ? null : new TimeReport(time.OffsetMs, time.RttMs, time.NtpSynchronized, time.CheckedAt),
             box.WireGuardName,
@@ -126,12 +126,5 @@ public sealed class Reports(AgentState state, BoxFacts box, ICommandRunner runne
         if (State.Time?.Warning is { } w) list.Add(w);
         if (brokerWarning is not null) list.Add(brokerWarning);
         return list;
-    }
-
-    private static string HostOf(string hostPort)
-    {
-        if (hostPort.StartsWith('[')) return hostPort[1..hostPort.IndexOf(']')];
-        var colon = hostPort.LastIndexOf(':');
-        return colon < 0 ? hostPort : hostPort[..colon];
     }
 }
