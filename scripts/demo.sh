@@ -218,8 +218,8 @@ observability() {
   fi
   # In the agent's mount namespace, so `wg show` finds its wireguard-go socket.
   local out
-  out=$(lab_in_agent a "$BIN" bugreport --out "$report" --config "$LAB_DIR/a/agent.yaml" 2>&1) || { say "$out"; return 1; }
-  say "$out"
+  out=$(lab_in_agent a "$BIN" bugreport --out "$report" --config "$LAB_DIR/a/agent.yaml" 2>&1) || { printf '%s\n' "$out" | sed 's/^/    /'; return 1; }
+  printf '%s\n' "$out" | sed 's/^/    /'
   say "tar -tzvf $(basename "$report"):"
   tar -tzvf "$report" | awk '{print "      " $1 " " $3 " " $6}'
   if tar -xzOf "$report" | grep -qF "a-demo-pw"; then say "the broker password is in the archive"; return 1; fi
