@@ -58,7 +58,7 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
         var tasks = new List<Task>
         {
             services.Work.RunAsync(ct), DriftLoopAsync(ct), kernelChanges.RunAsync(ct), KeepaliveLoopAsync(ct), TunnelStatusLoopAsync(ct),
-            InformLoopAsync(ct), relay.RunAsync(ct),
+            InformLoopAsync(ct), relay.RunAsync(ct), services.SequenceRecorder.RunAsync(ct),
         };
         var status = StatusProvider = new AgentStatusProvider(this);
         tasks.Add(new StatusServer(status, Path.Combine(services.Settings.RuntimeDir, StatusServer.SocketFileName), _log).RunAsync(ct));
@@ -71,6 +71,9 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
             services.Publisher.Attach(session);
             tasks.Add(session.RunAsync(ct));
             tasks.Add(InboundLoopAsync(session, ct));
+            // A link newly refused for want of a sequence record asks the hub for new keys at once, not at the next connect.
+            services.Sequences.RekeyNeedsChanged += () => services.Work.Enqueue("config request (rekey)", c =>
+                services.Publisher.PublishAsync(services.Topics.ConfigRequest, ProtocolJson.Serialize(Reports.ConfigRequest()), 1, false, c));
         }
         try
         {

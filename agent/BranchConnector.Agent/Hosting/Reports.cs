@@ -81,7 +81,12 @@ public sealed class Reports(AgentServices services, Func<bool> brokerConnected)
         Serial,
         State.Persisted.Config?.Sequence,
         State.Persisted.Config?.ConfigHash,
-        State.Persisted.Peering?.Sequence);
+        State.Persisted.Peering?.Sequence,
+        RekeyLinks(),
+        services.Sequences.LoadedAtStart ? ConfigRequestPayload.Kept : ConfigRequestPayload.New);
+
+    private List<RekeyLink> RekeyLinks() =>
+        [.. services.Sequences.RekeyNeeds.Select(n => new RekeyLink(n.LinkId, Linux.Xfrm.XfrmRenderer.Hex(n.Spi), n.Reason))];
 
     /// <summary>Public keys by the interface they are (or will be) used on.</summary>
     public Dictionary<string, string> PublicKeys()
@@ -111,7 +116,8 @@ public sealed class Reports(AgentServices services, Func<bool> brokerConnected)
             State.UptimeSeconds,
             State.StartedAt,
             last is null ? null : new LastConfigReport(last.Sequence, last.ConfigHash, last.AppliedAt, last.Success),
-            State.Persisted.DriftRepairs);
+            State.Persisted.DriftRepairs,
+            RekeyLinks());
     }
 
     /// <summary>Operator-facing warnings: clock offset beyond the controller's tolerance, apply warnings, identity conflicts.</summary>

@@ -32,6 +32,8 @@ public sealed class StartupReconcile(AgentServices services, ILogger<StartupReco
 
         var config = batch?.Config ?? DesiredConfig.Empty;
         var peeringDoc = peering?.Peering ?? DesiredPeering.Empty;
+        // The last-known-good keys were used before this start: without a sequence record they are not installed again.
+        services.Sequences.MarkUsedBefore(Linux.Xfrm.XfrmIntent.From(peeringDoc).Sas.Select(Linux.Xfrm.SaSequenceKey.Of));
         var (intent, outcome) = await services.Coordinator.ApplyAsync(config, peeringDoc, "start-up", rollbackOnFailure: false, ct).ConfigureAwait(false);
         services.State.SetApplied(batch, peering, intent, intent.Warnings);
         if (outcome.Succeeded)
