@@ -48,7 +48,14 @@ public sealed class FakeWgDevice
 /// <summary>An ESP state; <see cref="Mark"/> is set only on foreign states (the agent never writes one).</summary>
 public sealed record FakeSa(
     string Source, string Destination, uint Spi, uint Reqid, string Mode, string Aead, string KeyHex, int IcvBits,
-    string? EncapType, int EncapSport, int EncapDport, uint? Mark = null);
+    string? EncapType, int EncapSport, int EncapDport, uint? Mark = null)
+{
+    /// <summary>ESN states print the "anti-replay esn context" form; the window is what `replay-window` asked for.</summary>
+    public bool Esn { get; init; }
+    public int ReplayWindow { get; init; }
+    public ulong InboundSequence { get; init; }
+    public ulong OutboundSequence { get; init; }
+}
 
 public sealed record FakeTemplate(string Source, string Destination, string Proto, uint Reqid, string Mode);
 

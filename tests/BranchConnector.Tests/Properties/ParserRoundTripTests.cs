@@ -149,15 +149,23 @@ public class ParserRoundTripTests
     [Fact]
     public void Ip_xfrm_state()
     {
-        var sa = Gen.Select(Gens.Address, Gens.Address, Gen.UInt, Gen.OneOf(Gen.UInt[XfrmBands.ReqidFirst, XfrmBands.ReqidLast], Gen.UInt), Gens.HexKey,
-            Gen.Select(Gen.Int[1, 65535], Gen.Int[1, 65535]).Nullable(), Gen.OneOf<uint?>(null, null, 7));
+        var replay = Gen.Bool.SelectMany(esn => Gen.Select(Gen.Int[0, 4096], esn ? Gen.ULong : Gen.UInt.Select(v => (ulong)v), esn ? Gen.ULong : Gen.UInt.Select(v => (ulong)v),
+            (window, inbound, outbound) => (esn, window, inbound, outbound)));
+        var sa = Gen.Select(Gen.Select(Gens.Address, Gens.Address, Gen.UInt, Gen.OneOf(Gen.UInt[XfrmBands.ReqidFirst, XfrmBands.ReqidLast], Gen.UInt)), Gens.HexKey,
+            Gen.Select(Gen.Int[1, 65535], Gen.Int[1, 65535]).Nullable(), Gen.OneOf<uint?>(null, null, 7), replay);
         sa.List[0, 8].Sample(list =>
         {
             var k = new Kernel();
-            foreach (var (src, dst, spi, reqid, key, encap, mark) in list)
-                k.States.Add(new FakeSa(src.ToString(), dst.ToString(), spi, reqid, "tunnel", XfrmRenderer.Aead, key, 128, encap is null ? null : "espinudp", encap?.Item1 ?? 0, encap?.Item2 ?? 0, mark));
+            foreach (var ((src, dst, spi, reqid), key, encap, mark, r) in list)
+                k.States.Add(new FakeSa(src.ToString(), dst.ToString(), spi, reqid, "tunnel", XfrmRenderer.Aead, key, 128, encap is null ? null : "espinudp", encap?.Item1 ?? 0, encap?.Item2 ?? 0, mark)
+                {
+                    Esn = r.esn, ReplayWindow = r.window, InboundSequence = r.inbound, OutboundSequence = r.outbound,
+                });
             var expected = k.States.Where(s => s.Mark is null && XfrmBands.ContainsReqid(s.Reqid)).Select(s => new ObservedSa(s.Source, s.Destination, s.Spi, s.Reqid, "tunnel",
-                XfrmRenderer.Aead, XfrmKeyDigest.Of(s.KeyHex), 128, s.EncapType is null ? null : new SaEncap("espinudp", s.EncapSport, s.EncapDport))).ToList();
+                XfrmRenderer.Aead, XfrmKeyDigest.Of(s.KeyHex), 128, s.EncapType is null ? null : new SaEncap("espinudp", s.EncapSport, s.EncapDport))
+            {
+                Esn = s.Esn, ReplayWindow = s.ReplayWindow, InboundSequence = s.InboundSequence, OutboundSequence = s.OutboundSequence,
+            }).ToList();
             Assert.Equal(expected, XfrmStateParser.Parse(Run(k, "ip", "xfrm", "state", "list")));
         }, iter: Iterations, threads: 1);
     }
