@@ -10,6 +10,8 @@ packages=(
   mosquitto mosquitto-clients coturn iputils-ping openssl procps util-linux kmod
   # coverage-guided fuzzing (scripts/fuzz.sh)
   afl++
+  # /metrics is scraped with curl and checked with promtool (Debian's prometheus package)
+  curl prometheus
   # packaging
   dpkg-dev debhelper lintian fakeroot debootstrap systemd
 )
