@@ -13,6 +13,10 @@ status=0
 dotnet test tests/BranchConnector.Tests/BranchConnector.Tests.csproj -c Release --no-build -nologo \
   --logger "console;verbosity=normal" || status=1
 
+# Coverage-guided fuzzing of every decoder of outside input, a short fixed budget per target (6 × 12 s);
+# longer runs: scripts/fuzz.sh SECONDS (docs/reliability.md).
+scripts/fuzz.sh 12 || status=1
+
 if [[ $(id -u) -eq 0 ]]; then
   # The integration tests run the published binary, so trimming problems show up here.
   BC_AGENT_BINARY="$PWD/artifacts/bin/branch-connector" \

@@ -106,10 +106,11 @@ public static partial class AgentSettingsLoader
             throw new ConfigException(
                 $"{file}: line {e.Start.Line}, column {e.Start.Column}: invalid YAML: {YamlProblem(e)}", e);
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
-            // YamlDotNet's scanner trips on some malformed flow collections without a YamlException;
-            // its position still tells the reader where to look.
+            // YamlDotNet's scanner trips on some malformed flow collections without a YamlException, and its
+            // loader throws ArgumentException on a bad tag or an unexpected event (found by fuzzing); its
+            // position still tells the reader where to look.
             var at = scanner.CurrentPosition;
             throw new ConfigException($"{file}: line {at.Line}, column {at.Column}: invalid YAML: cannot parse the text here", e);
         }
