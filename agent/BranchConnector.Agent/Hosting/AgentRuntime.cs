@@ -102,6 +102,8 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
             WillTopic = services.Topics.State,
             WillPayload = ProtocolJson.Serialize(new LastWillPayload(services.Settings.Serial)),
             OnConnected = OnConnectedAsync,
+            // The control plane never enters a full tunnel (spec: protocol.md, wireguard).
+            SocketMark = Linux.Routes.FullTunnel.DefaultFwmark,
         };
     }
 
@@ -268,7 +270,7 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
 
     private async Task InformLoopAsync(CancellationToken ct)
     {
-        var stun = new StunClient(software: $"{AgentInfo.ProgramName} {AgentInfo.Version}");
+        var stun = new StunClient(software: $"{AgentInfo.ProgramName} {AgentInfo.Version}", socketFactory: MarkedUdpSocket);
         await InformOnceAsync(stun, ct).ConfigureAwait(false);
         await Periodic.RunAsync(() => TimeSpan.FromSeconds(services.State.Monitoring.InformIntervalS), c => InformOnceAsync(stun, c), ct).ConfigureAwait(false);
     }
@@ -321,5 +323,13 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
         {
             _informGate.Release();
         }
+    }
+
+    /// <summary>STUN from a socket with the full tunnel's mark: the NAT mapping is the WAN's, never the hub's.</summary>
+    private static System.Net.Sockets.Socket MarkedUdpSocket(System.Net.Sockets.AddressFamily family)
+    {
+        var socket = new System.Net.Sockets.Socket(family, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        Mqtt.SocketMark.TryApply(socket, Linux.Routes.FullTunnel.DefaultFwmark);
+        return socket;
     }
 }
