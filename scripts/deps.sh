@@ -9,6 +9,8 @@ packages=(
   # what the tests and the lab use
   # (busybox: `busybox nc` is the LAN/traffic listener; scripts/check-deps.sh checks this list is complete)
   mosquitto mosquitto-clients coturn iputils-ping openssl procps util-linux kmod busybox
+  # /metrics is scraped with curl and checked with promtool (Debian's prometheus package)
+  curl prometheus
   # packaging
   dpkg-dev debhelper lintian fakeroot debootstrap systemd
 )

@@ -1,7 +1,9 @@
 using BranchConnector.Agent.Config;
+using BranchConnector.Agent.Hosting.Northbound;
 using BranchConnector.Agent.Linux.Firewall;
 using BranchConnector.Agent.Linux.WireGuard;
 using BranchConnector.Agent.Linux.Xfrm;
+using BranchConnector.Agent.Metrics;
 using BranchConnector.Agent.Reconcile;
 using BranchConnector.Agent.State;
 using BranchConnector.Agent.Tools;
@@ -15,9 +17,12 @@ public sealed class AgentServices
     public AgentSettings Settings { get; }
     public ILoggerFactory Loggers { get; }
     public ICommandRunner Runner { get; }
+    /// <summary>The one clock of the daemon: tests pass a fake one.</summary>
+    public TimeProvider Clock { get; }
     public AgentTopics Topics { get; }
-    public AgentState State { get; } = new();
+    public AgentState State { get; }
     public StateStore Store { get; }
+    public StateCommitter Commit { get; }
     public KeyStore Keys { get; }
     public OwnershipJournal Journal { get; }
     public EndpointResolver Resolver { get; } = new();
@@ -30,15 +35,19 @@ public sealed class AgentServices
     public ApplyCoordinator Coordinator { get; }
     public Publisher Publisher { get; }
     public WorkQueue Work { get; }
+    public AgentMetrics Metrics { get; } = new();
 
-    private AgentServices(AgentSettings settings, ILoggerFactory loggers, ICommandRunner runner, WgImplementationChoice wg, FirewallBackendDetection? firewall, EspProbeResult esp)
+    private AgentServices(AgentSettings settings, ILoggerFactory loggers, ICommandRunner runner, TimeProvider clock, WgImplementationChoice wg, FirewallBackendDetection? firewall, EspProbeResult esp)
     {
         Esp = esp;
         Settings = settings;
         Loggers = loggers;
         Runner = runner;
+        Clock = clock;
+        State = new AgentState(clock);
         Topics = AgentTopics.From(settings);
         Store = new StateStore(settings.StateDir);
+        Commit = new StateCommitter(State, Store);
         Keys = new KeyStore(settings.StateDir, runner);
         Journal = new OwnershipJournal(settings.StateDir);
         WireGuard = wg;
@@ -46,20 +55,21 @@ public sealed class AgentServices
         Environment = new IntentEnvironment(Keys, Resolver, runner, settings.Firewall.Manage && firewall?.Backend is not null);
         var observer = new StateObserver(runner, Environment.ManageFirewall ? firewall!.Backend : null);
         Reconciler = new Reconciler(observer, new PlanApplier(runner), Journal, PlannerContext, loggers.CreateLogger<Reconciler>());
-        Publisher = new Publisher(loggers.CreateLogger<Publisher>());
-        Work = new WorkQueue(loggers.CreateLogger<WorkQueue>());
-        Coordinator = new ApplyCoordinator(State, Reconciler, Environment, Keys, EspSockets, Work, loggers.CreateLogger<ApplyCoordinator>());
+        Publisher = new Publisher(clock, loggers.CreateLogger<Publisher>());
+        Work = new WorkQueue(loggers.CreateLogger<WorkQueue>(), clock);
+        Coordinator = new ApplyCoordinator(State, Reconciler, Environment, Keys, EspSockets, Work, clock, loggers.CreateLogger<ApplyCoordinator>());
+        Coordinator.Applied += Metrics.ObserveApply;
     }
 
     /// <summary>Probes the box (WireGuard implementation, firewall backend) and loads the persisted state.</summary>
-    public static async Task<AgentServices> CreateAsync(AgentSettings settings, ILoggerFactory loggers, ICommandRunner runner, CancellationToken ct)
+    public static async Task<AgentServices> CreateAsync(AgentSettings settings, ILoggerFactory loggers, ICommandRunner runner, TimeProvider clock, CancellationToken ct)
     {
         var wg = await WgImplementationProbe.ProbeAsync(runner, settings.WireGuard, ct).ConfigureAwait(false);
         var firewall = settings.Firewall.Manage
             ? await FirewallBackendDetector.DetectAsync(runner, settings.Firewall.Backend, ct).ConfigureAwait(false)
             : null;
         var esp = await EspSupport.ProbeAsync(runner, ct).ConfigureAwait(false);
-        var services = new AgentServices(settings, loggers, runner, wg, firewall, esp);
+        var services = new AgentServices(settings, loggers, runner, clock, wg, firewall, esp);
         services.State.Load(await services.Store.LoadAsync(ct).ConfigureAwait(false));
         if (await services.Journal.LoadAsync(ct).ConfigureAwait(false) is { } problem)
             loggers.CreateLogger<AgentServices>().LogError("{Problem}", problem);
@@ -73,7 +83,7 @@ public sealed class AgentServices
         Settings.WireGuard.UserspaceCommand,
         Journal.Current,
         Keys.ReadPrivateKey,
-        DateTimeOffset.UtcNow,
+        Clock.GetUtcNow(),
         TimeSpan.FromSeconds(State.Monitoring.HandshakeTimeoutS),
         Settings.Firewall,
         Environment.ManageFirewall ? Firewall!.Backend : null)

@@ -59,6 +59,9 @@ public sealed record MqttSessionOptions
     /// </summary>
     public uint? SocketMark { get; init; }
 
+    /// <summary>Where the status timestamps come from (a fake clock in tests).</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     internal TimeSpan ConflictBackoff => IdentityConflictBackoff ?? BackoffMax;
 
     public override string ToString() =>

@@ -40,4 +40,12 @@ public static class SocketMark
         socket.GetRawSocketOption(SolSocket, SoMark, value);
         return BitConverter.ToUInt32(value);
     }
+
+    /// <summary>A UDP socket factory (STUN) whose sockets carry <paramref name="mark"/>: the NAT mapping is the WAN's, never the hub's.</summary>
+    public static Func<AddressFamily, Socket> UdpFactory(uint mark) => family =>
+    {
+        var socket = new Socket(family, SocketType.Dgram, ProtocolType.Udp);
+        TryApply(socket, mark);
+        return socket;
+    };
 }
