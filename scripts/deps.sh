@@ -7,7 +7,8 @@ packages=(
   # what the agent runs on a box
   wireguard-tools wireguard-go iproute2 iptables libmosquitto1
   # what the tests and the lab use
-  mosquitto mosquitto-clients coturn iputils-ping openssl procps util-linux kmod
+  # (busybox: `busybox nc` is the LAN/traffic listener; scripts/check-deps.sh checks this list is complete)
+  mosquitto mosquitto-clients coturn iputils-ping openssl procps util-linux kmod busybox
   # coverage-guided fuzzing (scripts/fuzz.sh)
   afl++
   # /metrics is scraped with curl and checked with promtool (Debian's prometheus package)

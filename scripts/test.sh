@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/deps.sh
+# Every program the tests, scripts and the lab start must come from a package deps.sh installs.
+scripts/check-deps.sh
 scripts/build.sh
 
 dotnet build BranchConnector.sln -c Release -nologo -v quiet

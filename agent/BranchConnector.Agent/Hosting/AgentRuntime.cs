@@ -110,6 +110,8 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
             WillTopic = services.Topics.State,
             WillPayload = ProtocolJson.Serialize(new LastWillPayload(services.Settings.Serial)),
             OnConnected = OnConnectedAsync,
+            // The control plane never enters a full tunnel (spec: protocol.md, wireguard).
+            SocketMark = Linux.Routes.FullTunnel.DefaultFwmark,
             Clock = services.Clock,
         };
     }

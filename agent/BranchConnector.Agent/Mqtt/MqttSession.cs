@@ -40,6 +40,7 @@ public sealed partial class MqttSession : IMqttSession, IMosquittoEvents
     private long _connectedAtTicks;
     private CancellationTokenSource? _connectionScope;
     private int _consecutiveKicks;
+    private MarkedConnectProxy? _proxy;
 
     public MqttSession(MqttSessionOptions options, ILogger<MqttSession> logger)
     {
@@ -122,6 +123,7 @@ public sealed partial class MqttSession : IMqttSession, IMosquittoEvents
         {
             _inbound.Writer.TryComplete();
         }
+        if (_proxy is not null) await _proxy.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
     }
 
@@ -250,6 +252,11 @@ public sealed partial class MqttSession : IMqttSession, IMosquittoEvents
                 RecordFailure(endpoint, $"TLS settings rejected ({MosquittoLibrary.ErrorText(rc)}): check ca_file, cert_file and key_file are readable PEM files");
                 return null;
             }
+        }
+        if (rc == MosquittoConstants.ErrSuccess && _options.SocketMark is { } mark)
+        {
+            _proxy ??= new MarkedConnectProxy(mark, _options.ConnackTimeout);
+            rc = client.SetSocks5(_proxy.Host, _proxy.Port, _proxy.Username, _proxy.Password);
         }
         if (rc == MosquittoConstants.ErrSuccess)
             rc = client.SetWill(_options.WillTopic, _options.WillPayload.Span, qos: 1, retain: true);

@@ -63,7 +63,7 @@ internal sealed class Box
     };
 
     public Task<ObservedState> ObserveAsync(KernelIntent intent) =>
-        new StateObserver(Kernel, FirewallBackend.Nft).ObserveAsync(intent.WgDevices.Select(d => d.Interface).Concat(Owned.Devices), CancellationToken.None);
+        new StateObserver(Kernel, FirewallBackend.Nft, Kernel.SysctlView).ObserveAsync(intent.WgDevices.Select(d => d.Interface).Concat(Owned.Devices), CancellationToken.None);
 
     public async Task<ReconcilePlan> PlanAsync(KernelIntent intent) => ReconcilePlanner.Plan(intent, await ObserveAsync(intent), Context);
 

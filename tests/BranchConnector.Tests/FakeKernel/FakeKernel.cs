@@ -21,7 +21,8 @@ namespace BranchConnector.Tests.FakeKernel;
 ///   lines), <c>ip [-6] …</c> reads (<c>-j -d addr show</c>, <c>-N -j route show table all proto 188</c>,
 ///   <c>-N -j rule show</c>, <c>xfrm state|policy list</c>), <c>ip link add|del</c>, the userspace command
 ///   (<see cref="UserspaceCommand"/> IF), <c>wg syncconf IF /dev/stdin</c>, <c>wg show IF dump</c>,
-///   <c>ip[6]tables-{nft,legacy}-save</c> and <c>-restore --noflush</c>. Refusals answer like the real tool
+///   <c>ip[6]tables-{nft,legacy}-save</c> and <c>-restore --noflush</c>, <c>sysctl -q -w K=V</c> (read back
+///   through <see cref="SysctlView"/>, as the agent reads /proc/sys). Refusals answer like the real tool
 ///   (exit 1/2, "RTNETLINK answers: File exists", "Command failed -:N"); a command it does not know throws
 ///   <see cref="NotSupportedException"/> so a test never passes on an unmodelled command.</item>
 /// <item><see cref="Log"/>: every request run, in order; <see cref="Dump"/>: the whole state as sorted text
@@ -65,6 +66,11 @@ public sealed partial class FakeKernel : ICommandRunner
     public IReadOnlyDictionary<string, FakeWgDevice> WgDevices => _wg;
     public List<CommandRequest> Log { get; } = [];
 
+    /// <summary>The sysctls the agent may write (`sysctl -q -w k=v`), read back through <see cref="SysctlView"/>.</summary>
+    public Dictionary<string, string> Sysctls { get; } = new(StringComparer.Ordinal) { ["net.ipv4.conf.all.src_valid_mark"] = "0" };
+
+    public BranchConnector.Agent.Linux.Routes.SysctlReader SysctlView => new(key => Sysctls.GetValueOrDefault(key));
+
     public FakeNetfilter Netfilter(IpFamily family) => family == IpFamily.V4 ? Netfilter4 : Netfilter6;
 
     public FakeLink AddLink(string name, int mtu = 1500, bool up = true, string? kind = null, params string[] addresses)
@@ -96,6 +102,9 @@ public sealed partial class FakeKernel : ICommandRunner
         {
             case "ip":
                 return Ip(a, r.Stdin);
+            case "sysctl" when a is ["-q", "-w", var assignment] && assignment.Split('=', 2) is [var key, var value] && Sysctls.ContainsKey(key):
+                Sysctls[key] = value;
+                return (0, "", "");
             case "wg" when a is ["syncconf", var dev, "/dev/stdin"]:
                 return Guard(() => { SyncConf(dev, r.Stdin ?? ""); return ""; }, exit: 1);
             case "wg" when a is ["show", var dev, "dump"]:

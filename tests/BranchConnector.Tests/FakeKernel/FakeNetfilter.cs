@@ -140,7 +140,7 @@ public sealed class FakeNetfilter
     }
 
     private bool IsTarget(string table, string name) =>
-        name is "ACCEPT" or "DROP" or "REJECT" or "RETURN" or "MASQUERADE" or "SNAT" or "DNAT" or "TCPMSS" or "MARK" or "LOG"
+        name is "ACCEPT" or "DROP" or "REJECT" or "RETURN" or "MASQUERADE" or "SNAT" or "DNAT" or "TCPMSS" or "MARK" or "CONNMARK" or "LOG"
         || Chain(table, name, create: false) is not null;
 
     /// <summary>The -j/-g target of a spec (quoted comments are not split apart by this simple reading; the agent's and the tests' targets never sit inside quotes).</summary>

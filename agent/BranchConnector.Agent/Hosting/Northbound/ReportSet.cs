@@ -13,7 +13,9 @@ public sealed record ReportSet(
         var payloads = new Reports(s.State, new BoxFacts(s.Settings.Serial, s.WireGuard.Name, s.FirewallBackendName), s.Runner, s.Keys, s.Sequences, s.Clock, brokerConnected);
         var state = new StateReport(s.Publisher, payloads, s.Topics, s.Clock);
         var time = new TimeSync(s.Publisher, s.Topics, s.State, s.Runner, s.Clock, s.Loggers.CreateLogger<TimeSync>());
-        var stun = new StunClient(software: $"{AgentInfo.ProgramName} {AgentInfo.Version}", timeProvider: s.Clock);
+        var stun = new StunClient(software: $"{AgentInfo.ProgramName} {AgentInfo.Version}", timeProvider: s.Clock,
+            // The control plane never enters a full tunnel (docs/routing.md).
+            socketFactory: Mqtt.SocketMark.UdpFactory(Linux.Routes.FullTunnel.DefaultFwmark));
         return new ReportSet(
             payloads,
             state,
