@@ -41,7 +41,7 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
         ReportSet = ReportSet.Create(services, () => _session?.Status.Connected ?? false);
         Drift = new DriftCheck(services.State, services.Coordinator, services.Commit, services.Loggers.CreateLogger<DriftCheck>());
         Drift.Repaired += ReportSet.State.Forget;
-        await new StartupReconcile(services.Store, services.Coordinator, services.Commit, services.Loggers.CreateLogger<StartupReconcile>())
+        await new StartupReconcile(services.Store, services.Coordinator, services.Commit, services.Sequences, services.Loggers.CreateLogger<StartupReconcile>())
             .RunAsync(ct).ConfigureAwait(false);
     }
 
@@ -58,12 +58,17 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
         var tasks = new List<Task>
         {
             s.Work.RunAsync(ct), DriftLoopAsync(ct), kernelChanges.RunAsync(ct), reports.Keepalive.RunAsync(ct), reports.Tunnels.RunAsync(ct),
-            reports.Inform.RunAsync(ct), relay.RunAsync(ct),
+            reports.Inform.RunAsync(ct), relay.RunAsync(ct), s.SequenceRecorder.RunAsync(ct),
         };
         var status = StatusProvider = new AgentStatusProvider(this);
         tasks.Add(new StatusServer(status, Path.Combine(s.Settings.RuntimeDir, StatusServer.SocketFileName), _log).RunAsync(ct));
         tasks.Add(new StatusPersister(status, s.Settings.StateDir, s.Clock, () => TimeSpan.FromSeconds(s.State.Monitoring.TunnelStatusIntervalS),
             StatusLine, _log).RunAsync(status.SummaryLine, ct));
+        if (s.Settings.Metrics is { } metrics)
+        {
+            s.Metrics.Attach(() => Metrics.MetricsFeed.From(this));
+            tasks.Add(new Metrics.MetricsServer(s.Metrics, metrics, _log).RunAsync(ct));
+        }
         if (s.Settings.Broker.Urls.Count > 0)
         {
             var session = new MqttSession(SessionOptions(), s.Loggers.CreateLogger<MqttSession>());
@@ -71,6 +76,9 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
             s.Publisher.Attach(session);
             tasks.Add(session.RunAsync(ct));
             tasks.Add(AgentRoutes.Create(s, ReportSet, StopDecommissionedAsync, _log).RunAsync(session.Inbound, ct));
+            // A link newly refused for want of a sequence record asks the hub for new keys at once, not at the next connect.
+            s.Sequences.RekeyNeedsChanged += () => s.Work.Enqueue("config request (rekey)", c =>
+                s.Publisher.PublishAsync(s.Topics.ConfigRequest, ProtocolJson.Serialize(Reports.ConfigRequest()), 1, false, c));
         }
         try
         {

@@ -10,7 +10,7 @@ namespace BranchConnector.Agent.Hosting;
 /// them, so the tunnel comes up after a reboot with the hub unreachable, and a restarted agent adopts a live
 /// state that already matches with zero operations. Leftovers of a crashed run are removed by the same pass.
 /// </summary>
-public sealed class StartupReconcile(StateStore store, ApplyCoordinator coordinator, StateCommitter commit, ILogger<StartupReconcile> logger)
+public sealed class StartupReconcile(StateStore store, ApplyCoordinator coordinator, StateCommitter commit, SequenceRecordStore sequences, ILogger<StartupReconcile> logger)
 {
     public async Task RunAsync(CancellationToken ct)
     {
@@ -33,6 +33,8 @@ public sealed class StartupReconcile(StateStore store, ApplyCoordinator coordina
 
         var config = batch?.Config ?? DesiredConfig.Empty;
         var peeringDoc = peering?.Peering ?? DesiredPeering.Empty;
+        // The last-known-good keys were used before this start: without a sequence record they are not installed again.
+        sequences.MarkUsedBefore(Linux.Xfrm.XfrmIntent.From(peeringDoc).Sas.Select(Linux.Xfrm.SaSequenceKey.Of));
         var (intent, outcome) = await coordinator.ApplyAsync(config, peeringDoc, "start-up", rollbackOnFailure: false, ct).ConfigureAwait(false);
         commit.CommitStartup(batch, peering, intent);
         if (outcome.Succeeded)

@@ -39,9 +39,9 @@ public static class ReconcilePlanner
 
         var xfrm = intent.RemoveAll
             ? XfrmPlanner.PlanCleanup(observed.Xfrm)
-            : XfrmPlanner.Plan(new DesiredPeering([], intent.Ipsec), observed.Xfrm, ctx.RetiringSas, ctx.Now);
+            : XfrmPlanner.Plan(new DesiredPeering([], intent.Ipsec), observed.Xfrm, ctx.RetiringSas, ctx.Now, ctx.Sequences);
 
-        var warnings = new List<string>();
+        var warnings = xfrm.RekeyNeeds.Select(n => n.Describe()).ToList();
         var stateAdds = xfrm.States.Commands.Where(c => !c.IsRemoval).ToList();
         if (!ctx.EspAvailable && stateAdds.Count > 0)
         {
@@ -73,7 +73,12 @@ public static class ReconcilePlanner
             ownedDevices.Union(created).Where(d => !deleted.Contains(d)).Order(StringComparer.Ordinal).ToList(),
             Entries(iface.OwnedAfterApply));
         var unchanged = wg.Unchanged + iface.Plan.Unchanged + routes.Unchanged + firewall.Unchanged + xfrm.States.Unchanged + xfrm.Policies.Unchanged;
-        return new ReconcilePlan([.. up, .. down], iface.Problems, unchanged, before, after) { RetiringSas = xfrm.Retiring, Warnings = warnings };
+        return new ReconcilePlan([.. up, .. down], iface.Problems, unchanged, before, after) {
+            RetiringSas = xfrm.Retiring,
+            Warnings = warnings,
+            SequencesBefore = xfrm.SequencesBefore,
+            RekeyNeeds = xfrm.RekeyNeeds,
+        };
     }
 
     private static List<OwnedAddressEntry> Entries(IReadOnlySet<OwnedAddress> set) =>

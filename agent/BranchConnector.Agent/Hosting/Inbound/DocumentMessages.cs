@@ -11,7 +11,7 @@ namespace BranchConnector.Agent.Hosting.Inbound;
 /// </summary>
 public sealed class DocumentMessages(
     WorkQueue work, DocumentApplier<DecodedBatch> batches, DocumentApplier<DecodedPeering> peerings, ConfirmBuilder confirms, Publisher publisher, AgentTopics topics,
-    RegisterReport register, StateReport stateReport, TunnelStatusReport tunnels, InformReport inform)
+    RegisterReport register, StateReport stateReport, TunnelStatusReport tunnels, InformReport inform, Metrics.AgentMetrics metrics)
 {
     public void OnBatch(ReadOnlyMemory<byte> payload, DateTimeOffset receivedAt) =>
         work.Enqueue("batch", c => BatchAsync(payload, receivedAt, c));
@@ -47,7 +47,10 @@ public sealed class DocumentMessages(
         await tunnels.PublishAsync(force: true, ct).ConfigureAwait(false);
     }
 
-    private Task PublishConfirmAsync(ConfirmPayload confirm, CancellationToken ct) =>
-        publisher.PublishAsync(confirm.Kind == ConfirmPayload.BatchKind ? topics.ConfigConfirm : topics.PeeringConfirm,
+    private Task PublishConfirmAsync(ConfirmPayload confirm, CancellationToken ct)
+    {
+        metrics.CountConfirm(confirm.Kind, confirm);
+        return publisher.PublishAsync(confirm.Kind == ConfirmPayload.BatchKind ? topics.ConfigConfirm : topics.PeeringConfirm,
             ProtocolJson.Serialize(confirm), 1, false, ct);
+    }
 }

@@ -13,7 +13,7 @@ namespace BranchConnector.Agent.Hosting.Northbound;
 public sealed record BoxFacts(string Serial, string WireGuardName, string FirewallName);
 
 /// <summary>Builds the northbound report payloads from the agent state and a fresh read of the tunnels.</summary>
-public sealed class Reports(AgentState state, BoxFacts box, ICommandRunner runner, KeyStore keyStore, TimeProvider clock, Func<bool> brokerConnected)
+public sealed class Reports(AgentState state, BoxFacts box, ICommandRunner runner, KeyStore keyStore, SequenceRecordStore sequences, TimeProvider clock, Func<bool> brokerConnected)
 {
     private AgentState State => state;
     private string Serial => box.Serial;
@@ -25,6 +25,9 @@ public sealed class Reports(AgentState state, BoxFacts box, ICommandRunner runne
     }
 
     public bool LastBackboneActive { get; private set; }
+
+    /// <summary>The tunnels as the last read found them (the status loop reads every few seconds); /metrics serves this.</summary>
+    public TunnelsReading? LastReading { get; private set; }
 
     public async Task<IReadOnlyList<TunnelStatusEntry>> TunnelsAsync(CancellationToken ct)
     {
@@ -47,6 +50,7 @@ public sealed class Reports(AgentState state, BoxFacts box, ICommandRunner runne
         var tunnels = TunnelHealth.Compute(new TunnelHealthInput(config, peering, devices, links,
             State.BackboneConfiguredAt, State.PeeringConfiguredAt, RelayedNow(), clock.GetUtcNow()));
         LastBackboneActive = tunnels.Any(t => t.Kind == TunnelStatusPayload.Backbone && t.Status == TunnelHealth.Active);
+        LastReading = new TunnelsReading(tunnels, DateTimeOffset.UtcNow);
         return tunnels;
     }
 
@@ -86,7 +90,12 @@ public sealed class Reports(AgentState state, BoxFacts box, ICommandRunner runne
         Serial,
         State.Persisted.Config?.Sequence,
         State.Persisted.Config?.ConfigHash,
-        State.Persisted.Peering?.Sequence);
+        State.Persisted.Peering?.Sequence,
+        RekeyLinks(),
+        sequences.LoadedAtStart ? ConfigRequestPayload.Kept : ConfigRequestPayload.New);
+
+    private List<RekeyLink> RekeyLinks() =>
+        [.. sequences.RekeyNeeds.Select(n => new RekeyLink(n.LinkId, Linux.Xfrm.XfrmRenderer.Hex(n.Spi), n.Reason))];
 
     /// <summary>Public keys by the interface they are (or will be) used on.</summary>
     public Dictionary<string, string> PublicKeys()
@@ -116,7 +125,8 @@ public sealed class Reports(AgentState state, BoxFacts box, ICommandRunner runne
             State.UptimeSeconds,
             State.StartedAt,
             last is null ? null : new LastConfigReport(last.Sequence, last.ConfigHash, last.AppliedAt, last.Success),
-            State.Persisted.DriftRepairs);
+            State.Persisted.DriftRepairs,
+            RekeyLinks());
     }
 
     /// <summary>Operator-facing warnings: clock offset beyond the controller's tolerance, apply warnings, identity conflicts.</summary>
