@@ -11,7 +11,9 @@ public sealed partial class FakeKernel
         var verb = w[0];
         string? src = null, dst = null, proto = null, mode = null, aead = null, key = null, encap = null;
         uint spi = 0, reqid = 0;
-        int icv = 0, sport = 0, dport = 0;
+        int icv = 0, sport = 0, dport = 0, window = 0;
+        uint seqLo = 0, seqHi = 0, oseqLo = 0, oseqHi = 0;
+        var esn = false;
         for (var i = 1; i < w.Count; i++)
         {
             switch (w[i])
@@ -24,6 +26,12 @@ public sealed partial class FakeKernel
                 case "mode": mode = w[++i]; break;
                 case "aead": aead = w[++i]; key = w[++i]; icv = Int(w[++i]); break;
                 case "encap": encap = w[++i]; sport = Int(w[++i]); dport = Int(w[++i]); Addr.Parse(w[++i]); break;
+                case "replay-window": window = Int(w[++i]); break;
+                case "replay-seq": seqLo = Mark(w[++i]); break;
+                case "replay-seq-hi": seqHi = Mark(w[++i]); break;
+                case "replay-oseq": oseqLo = Mark(w[++i]); break;
+                case "replay-oseq-hi": oseqHi = Mark(w[++i]); break;
+                case "flag" when w[i + 1] == "esn": esn = true; i++; break;
                 default: throw new NotSupportedException($"fake kernel: xfrm state option {w[i]}");
             }
         }
@@ -35,7 +43,11 @@ public sealed partial class FakeKernel
                 if (aead is null || key is null || mode is null) throw new NotSupportedException("fake kernel: SA without aead or mode");
                 if (index >= 0) throw new KernelError("RTNETLINK answers: File exists");
                 if (!key.StartsWith("0x", StringComparison.Ordinal) || key.Length != 2 + 72) throw new KernelError("Error: aead key is wrong.");
-                States.Add(new FakeSa(src, dst, spi, reqid, mode, aead, key[2..], icv, encap, sport, dport));
+                // As the real kernel answers (checked before the algorithm); high halves need ESN.
+                if (esn && window == 0) throw new KernelError("Error: esn flag set without replay-window.");
+                if (!esn && (seqHi != 0 || oseqHi != 0)) throw new NotSupportedException("fake kernel: a -hi counter without ESN");
+                States.Add(new FakeSa(src, dst, spi, reqid, mode, aead, key[2..], icv, encap, sport, dport, null,
+                    esn, window, ((ulong)seqHi << 32) | seqLo, ((ulong)oseqHi << 32) | oseqLo));
                 break;
             case "delete":
                 if (index < 0 || States[index].Source != src) throw new KernelError("RTNETLINK answers: No such process");
@@ -115,17 +127,26 @@ public sealed partial class FakeKernel
             t.Append("src ").Append(s.Source).Append(" dst ").Append(s.Destination).Append('\n');
             t.Append("\tproto esp spi 0x").Append(s.Spi.ToString("x8", CultureInfo.InvariantCulture))
              .Append(" reqid ").Append(s.Reqid.ToString(CultureInfo.InvariantCulture)).Append(" mode ").Append(s.Mode).Append('\n');
-            t.Append("\treplay-window 0 \n");
+            // iproute2 prints the legacy window as 0 for an ESN SA and the real one in the ESN context below.
+            t.Append("\treplay-window ").Append(s.Esn ? "0 flag esn" : s.ReplayWindow.ToString(CultureInfo.InvariantCulture) + " ").Append('\n');
             if (s.Mark is { } mark) t.Append("\tmark 0x").Append(mark.ToString("x", CultureInfo.InvariantCulture)).Append("/0xffffffff\n");
             t.Append("\taead ").Append(s.Aead).Append(" 0x").Append(s.KeyHex).Append(' ').Append(s.IcvBits.ToString(CultureInfo.InvariantCulture)).Append('\n');
             if (s.EncapType is { } type)
                 t.Append("\tencap type ").Append(type).Append(" sport ").Append(s.EncapSport.ToString(CultureInfo.InvariantCulture))
                  .Append(" dport ").Append(s.EncapDport.ToString(CultureInfo.InvariantCulture)).Append(" addr 0.0.0.0\n");
-            t.Append("\tanti-replay context: seq 0x0, oseq 0x0, bitmap 0x00000000\n");
+            if (s.Esn)
+                t.Append("\tanti-replay esn context:\n\t seq-hi 0x").Append(Hex(s.Seq >> 32)).Append(", seq 0x").Append(Hex(s.Seq & 0xffffffff))
+                 .Append(", oseq-hi 0x").Append(Hex(s.Oseq >> 32)).Append(", oseq 0x").Append(Hex(s.Oseq & 0xffffffff)).Append('\n')
+                 .Append("\t replay_window ").Append(s.ReplayWindow.ToString(CultureInfo.InvariantCulture)).Append(", bitmap-length ")
+                 .Append(((s.ReplayWindow + 31) / 32).ToString(CultureInfo.InvariantCulture)).Append('\n');
+            else
+                t.Append("\tanti-replay context: seq 0x").Append(Hex(s.Seq)).Append(", oseq 0x").Append(Hex(s.Oseq)).Append(", bitmap 0x00000000\n");
             t.Append("\tsel src 0.0.0.0/0 dst 0.0.0.0/0 \n");
         }
         return t.ToString();
     }
+
+    private static string Hex(ulong v) => v.ToString("x", CultureInfo.InvariantCulture);
 
     private string XfrmPolicyText()
     {

@@ -45,10 +45,14 @@ public sealed class FakeWgDevice
     public List<FakeWgPeer> Peers { get; } = [];
 }
 
-/// <summary>An ESP state; <see cref="Mark"/> is set only on foreign states (the agent never writes one).</summary>
+/// <summary>
+/// An ESP state; <see cref="Mark"/> is set only on foreign states (the agent never writes one). The replay state:
+/// ESN flag, window, and the 64-bit inbound (Seq) and outbound (Oseq) counters as `replay-seq[-hi]`/`replay-oseq[-hi]` set them.
+/// </summary>
 public sealed record FakeSa(
     string Source, string Destination, uint Spi, uint Reqid, string Mode, string Aead, string KeyHex, int IcvBits,
-    string? EncapType, int EncapSport, int EncapDport, uint? Mark = null);
+    string? EncapType, int EncapSport, int EncapDport, uint? Mark = null,
+    bool Esn = false, int ReplayWindow = 0, ulong Seq = 0, ulong Oseq = 0);
 
 public sealed record FakeTemplate(string Source, string Destination, string Proto, uint Reqid, string Mode);
 

@@ -150,14 +150,22 @@ public class ParserRoundTripTests
     public void Ip_xfrm_state()
     {
         var sa = Gen.Select(Gens.Address, Gens.Address, Gen.UInt, Gen.OneOf(Gen.UInt[XfrmBands.ReqidFirst, XfrmBands.ReqidLast], Gen.UInt), Gens.HexKey,
-            Gen.Select(Gen.Int[1, 65535], Gen.Int[1, 65535]).Nullable(), Gen.OneOf<uint?>(null, null, 7));
+            Gen.Select(Gen.Int[1, 65535], Gen.Int[1, 65535]).Nullable(), Gen.OneOf<uint?>(null, null, 7),
+            Gen.Select(Gen.Bool, Gen.Int[1, 1024], Gen.ULong, Gen.ULong));
         sa.List[0, 8].Sample(list =>
         {
             var k = new Kernel();
-            foreach (var (src, dst, spi, reqid, key, encap, mark) in list)
-                k.States.Add(new FakeSa(src.ToString(), dst.ToString(), spi, reqid, "tunnel", XfrmRenderer.Aead, key, 128, encap is null ? null : "espinudp", encap?.Item1 ?? 0, encap?.Item2 ?? 0, mark));
+            foreach (var (src, dst, spi, reqid, key, encap, mark, (esn, window, seq, oseq)) in list)
+                k.States.Add(new FakeSa(src.ToString(), dst.ToString(), spi, reqid, "tunnel", XfrmRenderer.Aead, key, 128, encap is null ? null : "espinudp", encap?.Item1 ?? 0, encap?.Item2 ?? 0, mark,
+                    esn, esn ? window : window % 33, esn ? seq : (uint)seq, esn ? oseq : (uint)oseq));
             var expected = k.States.Where(s => s.Mark is null && XfrmBands.ContainsReqid(s.Reqid)).Select(s => new ObservedSa(s.Source, s.Destination, s.Spi, s.Reqid, "tunnel",
-                XfrmRenderer.Aead, XfrmKeyDigest.Of(s.KeyHex), 128, s.EncapType is null ? null : new SaEncap("espinudp", s.EncapSport, s.EncapDport))).ToList();
+                XfrmRenderer.Aead, XfrmKeyDigest.Of(s.KeyHex), 128, s.EncapType is null ? null : new SaEncap("espinudp", s.EncapSport, s.EncapDport))
+            {
+                Esn = s.Esn,
+                ReplayWindow = s.ReplayWindow,
+                InboundSequence = s.Seq,
+                OutboundSequence = s.Oseq,
+            }).ToList();
             Assert.Equal(expected, XfrmStateParser.Parse(Run(k, "ip", "xfrm", "state", "list")));
         }, iter: Iterations, threads: 1);
     }
