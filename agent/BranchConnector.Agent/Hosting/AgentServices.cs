@@ -1,4 +1,5 @@
 using BranchConnector.Agent.Config;
+using BranchConnector.Agent.Hosting.Northbound;
 using BranchConnector.Agent.Linux.Firewall;
 using BranchConnector.Agent.Linux.WireGuard;
 using BranchConnector.Agent.Linux.Xfrm;
@@ -21,6 +22,7 @@ public sealed class AgentServices
     public AgentTopics Topics { get; }
     public AgentState State { get; }
     public StateStore Store { get; }
+    public StateCommitter Commit { get; }
     public KeyStore Keys { get; }
     public OwnershipJournal Journal { get; }
     public SequenceRecordStore Sequences { get; }
@@ -47,6 +49,7 @@ public sealed class AgentServices
         State = new AgentState(clock);
         Topics = AgentTopics.From(settings);
         Store = new StateStore(settings.StateDir);
+        Commit = new StateCommitter(State, Store);
         Keys = new KeyStore(settings.StateDir, runner);
         Journal = new OwnershipJournal(settings.StateDir);
         Sequences = new SequenceRecordStore(settings.StateDir);
@@ -56,7 +59,7 @@ public sealed class AgentServices
         Environment = new IntentEnvironment(Keys, Resolver, runner, settings.Firewall.Manage && firewall?.Backend is not null);
         var observer = new StateObserver(runner, Environment.ManageFirewall ? firewall!.Backend : null);
         Reconciler = new Reconciler(observer, new PlanApplier(runner), Journal, PlannerContext, loggers.CreateLogger<Reconciler>(), Sequences);
-        Publisher = new Publisher(loggers.CreateLogger<Publisher>());
+        Publisher = new Publisher(clock, loggers.CreateLogger<Publisher>());
         Work = new WorkQueue(loggers.CreateLogger<WorkQueue>(), clock);
         Coordinator = new ApplyCoordinator(State, Reconciler, Environment, Keys, EspSockets, Work, clock, loggers.CreateLogger<ApplyCoordinator>());
         Coordinator.Applied += Metrics.ObserveApply;
