@@ -80,7 +80,8 @@ public static class ReconcilePlanner
         return new ReconcilePlan([.. up, .. down], iface.Problems, unchanged, before, after) {
             RetiringSas = xfrm.Retiring,
             Warnings = warnings,
-            SequencesBefore = xfrm.SequencesBefore,
+            // Nothing is installed on a kernel without ESP: reserving numbers there would only burn a margin per plan.
+            SequencesBefore = ctx.EspAvailable ? xfrm.SequencesBefore : new Dictionary<SaSequenceKey, ulong>(),
             RekeyNeeds = xfrm.RekeyNeeds,
         };
     }
