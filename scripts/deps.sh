@@ -10,6 +10,8 @@ packages=(
   mosquitto mosquitto-clients coturn iputils-ping openssl procps util-linux kmod
   # packaging
   dpkg-dev debhelper lintian fakeroot debootstrap systemd
+  # the VM lane (scripts/vm-test.sh): qemu with TCG, the overlay disk, mkfs.ext4 -d and debugfs
+  qemu-system-x86 qemu-utils e2fsprogs
 )
 
 missing=()
