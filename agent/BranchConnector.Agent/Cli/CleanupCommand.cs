@@ -39,7 +39,7 @@ public static class CleanupCommand
             return ExitCodes.Config;
         }
         using var loggers = AgentLogging.CreateLoggerFactory(settings.Log);
-        var services = await AgentServices.CreateAsync(settings, loggers, new ProcessCommandRunner(), ct).ConfigureAwait(false);
+        var services = await AgentServices.CreateAsync(settings, loggers, new ProcessCommandRunner(), TimeProvider.System, ct).ConfigureAwait(false);
         var outcome = await services.Reconciler.ReconcileAsync(KernelIntent.RemoveEverything, null, "cleanup", ct).ConfigureAwait(false);
         foreach (var change in outcome.Plan.Changes) await Console.Out.WriteLineAsync(change.ToString()).ConfigureAwait(false);
         if (!outcome.Succeeded)

@@ -27,7 +27,7 @@ public static class DoctorChecks
             new IpForwardCheck(ReadProc),
             new RpFilterCheck(inputs.TunnelInterfaces, ReadProc),
             new PathMtuCheck(runner, hub, backbone?.Mtu),
-            new BrokerCheck(settings.Broker.Urls, new TcpBrokerProbe(settings.Broker.CaFile, TimeSpan.FromSeconds(5)), () => DateTimeOffset.UtcNow),
+            new BrokerCheck(settings.Broker.Urls, new TcpBrokerProbe(settings.Broker.CaFile, TimeSpan.FromSeconds(5)), TimeProvider.System.GetUtcNow),
         ];
     }
 

@@ -20,7 +20,7 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
 {
     private readonly ILogger _log = services.Loggers.CreateLogger("BranchConnector.Agent");
     private IMqttSession? _session;
-    private DateTimeOffset _stateSince = DateTimeOffset.UtcNow;
+    private DateTimeOffset _stateSince = services.Clock.GetUtcNow();
     private string? _lastPublishedState;
     private string? _lastTunnelSignature;
     private bool? _ntp;
@@ -62,7 +62,7 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
         };
         var status = StatusProvider = new AgentStatusProvider(this);
         tasks.Add(new StatusServer(status, Path.Combine(services.Settings.RuntimeDir, StatusServer.SocketFileName), _log).RunAsync(ct));
-        tasks.Add(new StatusPersister(status, services.Settings.StateDir, () => TimeSpan.FromSeconds(services.State.Monitoring.TunnelStatusIntervalS),
+        tasks.Add(new StatusPersister(status, services.Settings.StateDir, services.Clock, () => TimeSpan.FromSeconds(services.State.Monitoring.TunnelStatusIntervalS),
             StatusLine, _log).RunAsync(status.SummaryLine, ct));
         if (services.Settings.Broker.Urls.Count > 0)
         {
@@ -102,12 +102,13 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
             WillTopic = services.Topics.State,
             WillPayload = ProtocolJson.Serialize(new LastWillPayload(services.Settings.Serial)),
             OnConnected = OnConnectedAsync,
+            Clock = services.Clock,
         };
     }
 
     private async Task OnConnectedAsync(IMqttSession session, CancellationToken ct)
     {
-        BrokerSince = DateTimeOffset.UtcNow;
+        BrokerSince = services.Clock.GetUtcNow();
         _lastPublishedState = null;
         await PublishStateAsync(force: true, ct).ConfigureAwait(false);
         await session.PublishAsync(services.Topics.Register, ProtocolJson.Serialize(Reports.Register()), 1, true, ct).ConfigureAwait(false);
@@ -118,13 +119,13 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
     {
         await foreach (var message in session.Inbound.ReadAllAsync(ct).ConfigureAwait(false))
         {
-            var receivedAt = DateTimeOffset.UtcNow;
+            var receivedAt = services.Clock.GetUtcNow();
             var topics = services.Topics;
             switch (message)
             {
                 case InboundTooLarge big when big.Topic == topics.Batch || big.Topic == topics.Peering:
                     var kind = big.Topic == topics.Batch ? ConfirmPayload.BatchKind : ConfirmPayload.PeeringKind;
-                    var confirm = new ConfirmBuilder(services.Settings.Serial).Rejected(kind, null, null, receivedAt,
+                    var confirm = new ConfirmBuilder(services.Settings.Serial, services.Clock).Rejected(kind, null, null, receivedAt,
                         [new ValidationError(ErrorCodes.TooLarge, "", $"message of {big.Size} bytes exceeds the 1 MiB limit")]);
                     services.Work.Enqueue("too_large confirm", c => PublishConfirmAsync(kind, confirm, c));
                     break;
@@ -150,7 +151,7 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
 
     private async Task HandleBatchAsync(ReadOnlyMemory<byte> payload, DateTimeOffset receivedAt, CancellationToken ct)
     {
-        var processor = new BatchProcessor(services.State, services.Coordinator, services.Store, new ConfirmBuilder(services.Settings.Serial), services.Loggers.CreateLogger<BatchProcessor>());
+        var processor = new BatchProcessor(services.State, services.Coordinator, services.Store, new ConfirmBuilder(services.Settings.Serial, services.Clock), services.Loggers.CreateLogger<BatchProcessor>());
         var confirm = await processor.HandleAsync(payload, receivedAt, ct).ConfigureAwait(false);
         await PublishConfirmAsync(ConfirmPayload.BatchKind, confirm, ct).ConfigureAwait(false);
         if (confirm.Success && confirm.Changes != ConfirmChanges.None)
@@ -162,7 +163,7 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
 
     private async Task HandlePeeringAsync(ReadOnlyMemory<byte> payload, DateTimeOffset receivedAt, CancellationToken ct)
     {
-        var processor = new PeeringProcessor(services.State, services.Coordinator, services.Store, new ConfirmBuilder(services.Settings.Serial), services.Loggers.CreateLogger<PeeringProcessor>());
+        var processor = new PeeringProcessor(services.State, services.Coordinator, services.Store, new ConfirmBuilder(services.Settings.Serial, services.Clock), services.Loggers.CreateLogger<PeeringProcessor>());
         var confirm = await processor.HandleAsync(payload, receivedAt, ct).ConfigureAwait(false);
         await PublishConfirmAsync(ConfirmPayload.PeeringKind, confirm, ct).ConfigureAwait(false);
         await PublishTunnelStatusAsync(force: true, ct).ConfigureAwait(false);
@@ -183,7 +184,7 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
                 // Gone for good: the retained State says decommissioned and offline, and no will replaces it.
                 _session?.SkipWillOnShutdown();
                 await services.Publisher.PublishAsync(services.Topics.State,
-                    ProtocolJson.Serialize(Reports.StatePayload(DateTimeOffset.UtcNow, online: false)), 1, true, ct).ConfigureAwait(false);
+                    ProtocolJson.Serialize(Reports.StatePayload(services.Clock.GetUtcNow(), online: false)), 1, true, ct).ConfigureAwait(false);
                 SelfStopExitCode = Cli.ExitCodes.Decommissioned;
                 await _stopRequested.CancelAsync().ConfigureAwait(false);
                 break;
@@ -214,7 +215,7 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
     {
         var state = Reports.EffectiveLifecycle().ToWire();
         if (!force && state == _lastPublishedState) return;
-        if (state != _lastPublishedState) _stateSince = DateTimeOffset.UtcNow;
+        if (state != _lastPublishedState) _stateSince = services.Clock.GetUtcNow();
         _lastPublishedState = state;
         await services.Publisher.PublishAsync(services.Topics.State, ProtocolJson.Serialize(Reports.StatePayload(_stateSince)), 1, true, ct).ConfigureAwait(false);
     }
@@ -234,14 +235,14 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
     }
 
     private Task DriftLoopAsync(CancellationToken ct) =>
-        Periodic.RunAsync(() => TimeSpan.FromSeconds(services.Settings.DriftCheckIntervalS), c =>
+        Periodic.RunAsync(services.Clock, () => TimeSpan.FromSeconds(services.Settings.DriftCheckIntervalS), c =>
         {
             services.Work.Enqueue("drift check", w => Drift.RunOnceAsync("drift check", w));
             return Task.CompletedTask;
         }, ct);
 
     private Task KeepaliveLoopAsync(CancellationToken ct) =>
-        Periodic.RunAsync(() => TimeSpan.FromSeconds(services.State.Monitoring.KeepaliveIntervalS),
+        Periodic.RunAsync(services.Clock, () => TimeSpan.FromSeconds(services.State.Monitoring.KeepaliveIntervalS),
             c => services.Publisher.PublishAsync(services.Topics.Keepalive, ProtocolJson.Serialize(Reports.Keepalive()), 0, false, c), ct);
 
     /// <summary>Full report every interval; in between, a cheap poll publishes at once when a tunnel's status changes.</summary>
@@ -252,12 +253,12 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
         {
             var interval = TimeSpan.FromSeconds(services.State.Monitoring.TunnelStatusIntervalS);
             var poll = TimeSpan.FromSeconds(Math.Clamp(interval.TotalSeconds / 4, 1, 5));
-            await Task.Delay(poll, ct).ConfigureAwait(false);
-            var due = DateTimeOffset.UtcNow - lastFull >= interval;
+            await Task.Delay(poll, services.Clock, ct).ConfigureAwait(false);
+            var due = services.Clock.GetUtcNow() - lastFull >= interval;
             try
             {
                 await PublishTunnelStatusAsync(force: due, ct).ConfigureAwait(false);
-                if (due) lastFull = DateTimeOffset.UtcNow;
+                if (due) lastFull = services.Clock.GetUtcNow();
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -268,9 +269,9 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
 
     private async Task InformLoopAsync(CancellationToken ct)
     {
-        var stun = new StunClient(software: $"{AgentInfo.ProgramName} {AgentInfo.Version}");
+        var stun = new StunClient(software: $"{AgentInfo.ProgramName} {AgentInfo.Version}", timeProvider: services.Clock);
         await InformOnceAsync(stun, ct).ConfigureAwait(false);
-        await Periodic.RunAsync(() => TimeSpan.FromSeconds(services.State.Monitoring.InformIntervalS), c => InformOnceAsync(stun, c), ct).ConfigureAwait(false);
+        await Periodic.RunAsync(services.Clock, () => TimeSpan.FromSeconds(services.State.Monitoring.InformIntervalS), c => InformOnceAsync(stun, c), ct).ConfigureAwait(false);
     }
 
     private string? _lastInform;
@@ -283,7 +284,7 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
         try
         {
             await services.Publisher.PublishAsync(services.Topics.TimeRequest,
-                ProtocolJson.Serialize(new TimeRequestPayload(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())), 0, false, ct).ConfigureAwait(false);
+                ProtocolJson.Serialize(new TimeRequestPayload(services.Clock.GetUtcNow().ToUnixTimeMilliseconds())), 0, false, ct).ConfigureAwait(false);
             var ntp = await new NtpStatusReader(services.Runner).ReadAsync(ct).ConfigureAwait(false);
             _ntp = ntp;
             if (services.State.Time is { } t) services.State.SetTime(t with { NtpSynchronized = ntp });
@@ -311,11 +312,11 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
             var inform = await Reports.InformAsync(ct).ConfigureAwait(false);
             var text = Convert.ToBase64String(ProtocolJson.Serialize(inform with { SentAt = default, UptimeS = 0 }));
             var due = !onlyIfChanged
-                && DateTimeOffset.UtcNow - _lastInformSent >= TimeSpan.FromSeconds(services.State.Monitoring.InformIntervalS) - TimeSpan.FromMilliseconds(300);
+                && services.Clock.GetUtcNow() - _lastInformSent >= TimeSpan.FromSeconds(services.State.Monitoring.InformIntervalS) - TimeSpan.FromMilliseconds(300);
             if (text == _lastInform && !due) return;
             await services.Publisher.PublishAsync(services.Topics.Inform, ProtocolJson.Serialize(inform), 1, false, ct).ConfigureAwait(false);
             _lastInform = text;
-            _lastInformSent = DateTimeOffset.UtcNow;
+            _lastInformSent = services.Clock.GetUtcNow();
         }
         finally
         {

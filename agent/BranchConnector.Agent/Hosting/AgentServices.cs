@@ -15,8 +15,10 @@ public sealed class AgentServices
     public AgentSettings Settings { get; }
     public ILoggerFactory Loggers { get; }
     public ICommandRunner Runner { get; }
+    /// <summary>The one clock of the daemon: tests pass a fake one.</summary>
+    public TimeProvider Clock { get; }
     public AgentTopics Topics { get; }
-    public AgentState State { get; } = new();
+    public AgentState State { get; }
     public StateStore Store { get; }
     public KeyStore Keys { get; }
     public OwnershipJournal Journal { get; }
@@ -31,12 +33,14 @@ public sealed class AgentServices
     public Publisher Publisher { get; }
     public WorkQueue Work { get; }
 
-    private AgentServices(AgentSettings settings, ILoggerFactory loggers, ICommandRunner runner, WgImplementationChoice wg, FirewallBackendDetection? firewall, EspProbeResult esp)
+    private AgentServices(AgentSettings settings, ILoggerFactory loggers, ICommandRunner runner, TimeProvider clock, WgImplementationChoice wg, FirewallBackendDetection? firewall, EspProbeResult esp)
     {
         Esp = esp;
         Settings = settings;
         Loggers = loggers;
         Runner = runner;
+        Clock = clock;
+        State = new AgentState(clock);
         Topics = AgentTopics.From(settings);
         Store = new StateStore(settings.StateDir);
         Keys = new KeyStore(settings.StateDir, runner);
@@ -47,19 +51,19 @@ public sealed class AgentServices
         var observer = new StateObserver(runner, Environment.ManageFirewall ? firewall!.Backend : null);
         Reconciler = new Reconciler(observer, new PlanApplier(runner), Journal, PlannerContext, loggers.CreateLogger<Reconciler>());
         Publisher = new Publisher(loggers.CreateLogger<Publisher>());
-        Work = new WorkQueue(loggers.CreateLogger<WorkQueue>());
-        Coordinator = new ApplyCoordinator(State, Reconciler, Environment, Keys, EspSockets, Work, loggers.CreateLogger<ApplyCoordinator>());
+        Work = new WorkQueue(loggers.CreateLogger<WorkQueue>(), clock);
+        Coordinator = new ApplyCoordinator(State, Reconciler, Environment, Keys, EspSockets, Work, clock, loggers.CreateLogger<ApplyCoordinator>());
     }
 
     /// <summary>Probes the box (WireGuard implementation, firewall backend) and loads the persisted state.</summary>
-    public static async Task<AgentServices> CreateAsync(AgentSettings settings, ILoggerFactory loggers, ICommandRunner runner, CancellationToken ct)
+    public static async Task<AgentServices> CreateAsync(AgentSettings settings, ILoggerFactory loggers, ICommandRunner runner, TimeProvider clock, CancellationToken ct)
     {
         var wg = await WgImplementationProbe.ProbeAsync(runner, settings.WireGuard, ct).ConfigureAwait(false);
         var firewall = settings.Firewall.Manage
             ? await FirewallBackendDetector.DetectAsync(runner, settings.Firewall.Backend, ct).ConfigureAwait(false)
             : null;
         var esp = await EspSupport.ProbeAsync(runner, ct).ConfigureAwait(false);
-        var services = new AgentServices(settings, loggers, runner, wg, firewall, esp);
+        var services = new AgentServices(settings, loggers, runner, clock, wg, firewall, esp);
         services.State.Load(await services.Store.LoadAsync(ct).ConfigureAwait(false));
         if (await services.Journal.LoadAsync(ct).ConfigureAwait(false) is { } problem)
             loggers.CreateLogger<AgentServices>().LogError("{Problem}", problem);
@@ -73,7 +77,7 @@ public sealed class AgentServices
         Settings.WireGuard.UserspaceCommand,
         Journal.Current,
         Keys.ReadPrivateKey,
-        DateTimeOffset.UtcNow,
+        Clock.GetUtcNow(),
         TimeSpan.FromSeconds(State.Monitoring.HandshakeTimeoutS),
         Settings.Firewall,
         Environment.ManageFirewall ? Firewall!.Backend : null)

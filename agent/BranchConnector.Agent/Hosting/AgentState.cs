@@ -12,11 +12,12 @@ namespace BranchConnector.Agent.Hosting;
 /// The agent's in-memory picture: what is applied, what was last tried, the lifecycle, and the latest health
 /// measurements. The work loop is the only writer of the applied state; reporters and the status socket read.
 /// </summary>
-public sealed class AgentState
+public sealed class AgentState(TimeProvider clock)
 {
     private readonly Lock _lock = new();
 
-    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
+    public TimeProvider Clock => clock;
+    public DateTimeOffset StartedAt { get; } = clock.GetUtcNow();
 
     public PersistedState Persisted { get; private set; } = new();
     public DecodedBatch? AppliedBatch { get; private set; }
@@ -102,5 +103,5 @@ public sealed class AgentState
         lock (_lock) Time = time;
     }
 
-    public long UptimeSeconds => (long)(DateTimeOffset.UtcNow - StartedAt).TotalSeconds;
+    public long UptimeSeconds => (long)(clock.GetUtcNow() - StartedAt).TotalSeconds;
 }

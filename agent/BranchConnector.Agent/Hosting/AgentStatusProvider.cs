@@ -25,14 +25,16 @@ public sealed class AgentStatusProvider(AgentRuntime runtime) : IStatusProvider
         var broker = runtime.BrokerStatus;
         var stun = State.Stun;
         var time = State.Time;
+        var config = Document(State.LastConfig);
+        var peering = Document(State.LastPeering);
         return new StatusSnapshot(
             Services.Settings.Serial,
             AgentInfo.Version,
             runtime.Reports.EffectiveLifecycle(tunnels).ToWire(),
             StatusSnapshot.FromDaemon,
             new BrokerStatusReport(broker.Connected, UrlText(broker.CurrentUrl), broker.Connected ? runtime.BrokerSince : null, broker.LastError),
-            Document(State.LastConfig),
-            Document(State.LastPeering),
+            config,
+            peering,
             tunnels,
             await CountRoutesAsync(ct).ConfigureAwait(false),
             await CountFirewallRulesAsync(ct).ConfigureAwait(false),
@@ -43,7 +45,11 @@ public sealed class AgentStatusProvider(AgentRuntime runtime) : IStatusProvider
             Services.FirewallBackendName,
             State.UptimeSeconds,
             State.Persisted.DriftRepairs,
-            runtime.Reports.Warnings(BrokerWarning(broker)));
+            runtime.Reports.Warnings(BrokerWarning(broker)))
+        {
+            RunningConfig = StatusSnapshot.RunningUnlessNewest(config, Document(State.Persisted.Config)),
+            RunningPeering = StatusSnapshot.RunningUnlessNewest(peering, Document(State.Persisted.Peering)),
+        };
     }
 
     public async Task<string> ReconcileNowAsync(CancellationToken ct)

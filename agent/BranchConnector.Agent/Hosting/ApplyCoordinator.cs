@@ -10,13 +10,13 @@ namespace BranchConnector.Agent.Hosting;
 /// The single path from documents to the kernel for every trigger: compile (config, peering) into an intent,
 /// reconcile it with the previously applied intent as the rollback target, and record what was configured.
 /// </summary>
-public sealed class ApplyCoordinator(AgentState state, Reconciler reconciler, IntentEnvironment env, KeyStore keys, EspInUdpSockets sockets, WorkQueue work, ILogger<ApplyCoordinator> logger)
+public sealed class ApplyCoordinator(AgentState state, Reconciler reconciler, IntentEnvironment env, KeyStore keys, EspInUdpSockets sockets, WorkQueue work, TimeProvider clock, ILogger<ApplyCoordinator> logger)
 {
     /// <summary>Re-plans when the old SAs of a rekey are due to go (30 s after the new ones went in).</summary>
     private void ScheduleRetirement(DateTimeOffset due)
     {
-        var delay = due - DateTimeOffset.UtcNow;
-        _ = Task.Delay(delay < TimeSpan.Zero ? TimeSpan.Zero : delay + TimeSpan.FromMilliseconds(100)).ContinueWith(
+        var delay = due - clock.GetUtcNow();
+        _ = Task.Delay(delay < TimeSpan.Zero ? TimeSpan.Zero : delay + TimeSpan.FromMilliseconds(100), clock).ContinueWith(
             _ => work.Enqueue("retire rekeyed SAs", ct => ApplyAsync(state.Config, state.Peering, "retire rekeyed SAs", rollbackOnFailure: false, ct)),
             TaskScheduler.Default);
     }
@@ -33,7 +33,7 @@ public sealed class ApplyCoordinator(AgentState state, Reconciler reconciler, In
             if (outcome.Plan.NextRemoval is { } due) ScheduleRetirement(due);
             foreach (var problem in sockets.Sync(peering.IpsecGroups.Select(g => g.ListenPort)))
                 logger.LogWarning("{Trigger}: ESP-in-UDP socket: {Problem}", trigger, problem);
-            var now = DateTimeOffset.UtcNow;
+            var now = clock.GetUtcNow();
             var backbone = IntentBuilder.ActiveBackbone(config)?.Interface;
             var peeringIf = peering.WireGuardInterface;
             var wgChanged = outcome.Plan.Commands.Where(c => c.Stage == Stage.WireGuard && !c.IsRemoval)

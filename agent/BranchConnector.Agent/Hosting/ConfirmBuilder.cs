@@ -5,7 +5,7 @@ using BranchConnector.Agent.Reconcile;
 namespace BranchConnector.Agent.Hosting;
 
 /// <summary>Turns validation errors and reconcile outcomes into the Confirm payloads of spec/protocol.md.</summary>
-public sealed class ConfirmBuilder(string serial)
+public sealed class ConfirmBuilder(string serial, TimeProvider clock)
 {
     public ConfirmPayload Rejected(string kind, long? sequence, string? hash, DateTimeOffset receivedAt, IReadOnlyList<ValidationError> errors) =>
         new(serial, kind, sequence, hash, false, receivedAt, null, Elapsed(receivedAt), ConfirmChanges.None, [],
@@ -51,7 +51,7 @@ public sealed class ConfirmBuilder(string serial)
             ? new ConfirmChanges(plan.Count(ChangeKind.Added), plan.Count(ChangeKind.Removed), plan.Count(ChangeKind.Changed), plan.Unchanged)
             : ConfirmChanges.None;
         return new ConfirmPayload(serial, kind, sequence, hash, outcome.Succeeded, receivedAt,
-            outcome.Succeeded ? DateTimeOffset.UtcNow : null, Elapsed(receivedAt), changes, results, error, outcome.RolledBack, warnings);
+            outcome.Succeeded ? clock.GetUtcNow() : null, Elapsed(receivedAt), changes, results, error, outcome.RolledBack, warnings);
     }
 
     private static int IndexOf(IReadOnlyList<string> units, string unit)
@@ -60,5 +60,5 @@ public sealed class ConfirmBuilder(string serial)
         return -1;
     }
 
-    private static long Elapsed(DateTimeOffset since) => Math.Max(0, (long)(DateTimeOffset.UtcNow - since).TotalMilliseconds);
+    private long Elapsed(DateTimeOffset since) => Math.Max(0, (long)(clock.GetUtcNow() - since).TotalMilliseconds);
 }

@@ -37,7 +37,7 @@ public static class Daemon
             var password = BrokerPasswordReader.Read(settings);
 
             var runner = new ProcessCommandRunner(loggers.CreateLogger<ProcessCommandRunner>());
-            services = await AgentServices.CreateAsync(settings, loggers, runner, stop.Token).ConfigureAwait(false);
+            services = await AgentServices.CreateAsync(settings, loggers, runner, TimeProvider.System, stop.Token).ConfigureAwait(false);
             log.LogInformation("WireGuard: {Implementation} ({Reason}); firewall: {Firewall}", services.WireGuard.Name, services.WireGuard.Reason, services.FirewallBackendName);
             runtime = new AgentRuntime(services, password) { StatusLine = line => notifier.Status(line) };
             await runtime.StartAsync(stop.Token).ConfigureAwait(false);
@@ -51,7 +51,7 @@ public static class Daemon
 
         notifier.Ready();
         notifier.Status($"{settings.Serial}: {services.State.PersistedLifecycle.ToWire()}, config {services.State.Persisted.Config?.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}");
-        var watchdog = notifier.RunWatchdogAsync(() => services.Work.Heartbeat, stop.Token);
+        var watchdog = notifier.RunWatchdogAsync(() => services.Work.Heartbeat, services.Clock, stop.Token);
         try
         {
             await runtime.RunAsync(stop.Token).ConfigureAwait(false);

@@ -8,14 +8,14 @@ public static class Periodic
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
 
-    public static async Task RunAsync(Func<TimeSpan> interval, Func<CancellationToken, Task> action, CancellationToken ct)
+    public static async Task RunAsync(TimeProvider clock, Func<TimeSpan> interval, Func<CancellationToken, Task> action, CancellationToken ct)
     {
-        var last = DateTimeOffset.UtcNow;
+        var last = clock.GetUtcNow();
         while (!ct.IsCancellationRequested)
         {
-            await Task.Delay(Tick, ct).ConfigureAwait(false);
-            if (DateTimeOffset.UtcNow - last < interval()) continue;
-            last = DateTimeOffset.UtcNow;
+            await Task.Delay(Tick, clock, ct).ConfigureAwait(false);
+            if (clock.GetUtcNow() - last < interval()) continue;
+            last = clock.GetUtcNow();
             await action(ct).ConfigureAwait(false);
         }
     }

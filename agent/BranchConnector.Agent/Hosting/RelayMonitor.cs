@@ -12,7 +12,7 @@ namespace BranchConnector.Agent.Hosting;
 public sealed class RelayMonitor(AgentServices services, DriftCheck reconcile, Func<CancellationToken, Task> publishTunnelStatus, ILogger<RelayMonitor> logger)
 {
     private IReadOnlyDictionary<string, MemberTraffic> _traffic = new Dictionary<string, MemberTraffic>();
-    private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
+    private readonly DateTimeOffset _startedAt = services.Clock.GetUtcNow();
 
     public async Task RunAsync(CancellationToken ct)
     {
@@ -20,7 +20,7 @@ public sealed class RelayMonitor(AgentServices services, DriftCheck reconcile, F
         {
             var peering = services.State.Peering;
             var timeout = peering.WireGuardGroups.Count == 0 ? 30 : peering.WireGuardGroups.Min(g => g.DirectTimeoutS);
-            await Task.Delay(TimeSpan.FromSeconds(Math.Clamp(timeout / 4.0, 1, 10)), ct).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromSeconds(Math.Clamp(timeout / 4.0, 1, 10)), services.Clock, ct).ConfigureAwait(false);
             try
             {
                 await LookAsync(ct).ConfigureAwait(false);
@@ -44,7 +44,7 @@ public sealed class RelayMonitor(AgentServices services, DriftCheck reconcile, F
         var device = await WgShow.ReadAsync(services.Runner, name, ct).ConfigureAwait(false);
         var configuredAt = services.State.PeeringConfiguredAt ?? _startedAt;
         var before = services.Environment.RelayedMembers;
-        var decision = PeeringPaths.Decide(peering, device, _traffic, before, configuredAt, DateTimeOffset.UtcNow);
+        var decision = PeeringPaths.Decide(peering, device, _traffic, before, configuredAt, services.Clock.GetUtcNow());
         _traffic = decision.Traffic;
         if (decision.Switches.Count == 0) return;
         foreach (var s in decision.Switches) logger.LogWarning("peering path: {Switch}", s);

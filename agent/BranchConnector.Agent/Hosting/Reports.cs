@@ -40,7 +40,7 @@ public sealed class Reports(AgentServices services, Func<bool> brokerConnected)
             }
         }
         var tunnels = TunnelHealth.Compute(new TunnelHealthInput(config, peering, devices, links,
-            State.BackboneConfiguredAt, State.PeeringConfiguredAt, RelayedNow(), DateTimeOffset.UtcNow));
+            State.BackboneConfiguredAt, State.PeeringConfiguredAt, RelayedNow(), services.Clock.GetUtcNow()));
         LastBackboneActive = tunnels.Any(t => t.Kind == TunnelStatusPayload.Backbone && t.Status == TunnelHealth.Active);
         return tunnels;
     }
@@ -61,13 +61,13 @@ public sealed class Reports(AgentServices services, Func<bool> brokerConnected)
         return relayed;
     }
 
-    public TunnelStatusPayload TunnelStatus(IReadOnlyList<TunnelStatusEntry> tunnels) => new(Serial, DateTimeOffset.UtcNow, tunnels);
+    public TunnelStatusPayload TunnelStatus(IReadOnlyList<TunnelStatusEntry> tunnels) => new(Serial, services.Clock.GetUtcNow(), tunnels);
 
     public KeepalivePayload Keepalive() =>
-        new(Serial, EffectiveLifecycle().ToWire(), DateTimeOffset.UtcNow, State.UptimeSeconds, State.Persisted.Config?.Sequence);
+        new(Serial, EffectiveLifecycle().ToWire(), services.Clock.GetUtcNow(), State.UptimeSeconds, State.Persisted.Config?.Sequence);
 
     public StatePayload StatePayload(DateTimeOffset since, bool? online = null) =>
-        new(Serial, EffectiveLifecycle().ToWire(), online ?? brokerConnected(), since, DateTimeOffset.UtcNow);
+        new(Serial, EffectiveLifecycle().ToWire(), online ?? brokerConnected(), since, services.Clock.GetUtcNow());
 
     public RegisterPayload Register() => new(
         Serial,
@@ -75,7 +75,7 @@ public sealed class Reports(AgentServices services, Func<bool> brokerConnected)
         AgentInfo.Version,
         PublicKeys(),
         State.Config.Backbone?.LanSubnets ?? [],
-        DateTimeOffset.UtcNow);
+        services.Clock.GetUtcNow());
 
     public ConfigRequestPayload ConfigRequest() => new(
         Serial,
@@ -96,12 +96,12 @@ public sealed class Reports(AgentServices services, Func<bool> brokerConnected)
 
     public async Task<InformPayload> InformAsync(CancellationToken ct)
     {
-        var facts = await new HostFactsCollector(services.Runner, startedAt: State.StartedAt).CollectAsync(ct).ConfigureAwait(false);
+        var facts = await new HostFactsCollector(services.Runner, services.Clock, startedAt: State.StartedAt).CollectAsync(ct).ConfigureAwait(false);
         var stun = State.Stun;
         var time = State.Time;
         var last = State.LastConfig;
         return new InformPayload(
-            Serial, DateTimeOffset.UtcNow, AgentInfo.Version, facts.Hostname, facts.Os ?? "unknown", facts.Kernel ?? "unknown", facts.PrivateIps,
+            Serial, services.Clock.GetUtcNow(), AgentInfo.Version, facts.Hostname, facts.Os ?? "unknown", facts.Kernel ?? "unknown", facts.PrivateIps,
             stun?.MappedAddress is { } mapped ? HostOf(mapped) : null,
             stun is null ? null : new StunReport(stun.Server, stun.MappedAddress, stun.NatMapping, stun.UdpBlocked, stun.CheckedAt),
             time is null ? null : new TimeReport(time.OffsetMs, time.RttMs, time.NtpSynchronized, time.CheckedAt),

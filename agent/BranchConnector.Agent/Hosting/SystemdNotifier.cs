@@ -48,15 +48,15 @@ public sealed class SystemdNotifier : IDisposable
     /// <summary>Sends WATCHDOG=1 every <see cref="WatchdogInterval"/> until cancelled; returns at once without a watchdog.</summary>
     /// <param name="heartbeat">When the loop that does the work last proved it was alive: no ping while it is stuck,
     /// so systemd restarts a hung reconciler instead of a healthy timer keeping it alive.</param>
-    public async Task RunWatchdogAsync(Func<DateTimeOffset> heartbeat, CancellationToken cancellationToken)
+    public async Task RunWatchdogAsync(Func<DateTimeOffset> heartbeat, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (WatchdogInterval is not { } interval) return;
-        using var timer = new PeriodicTimer(interval);
+        using var timer = new PeriodicTimer(interval, clock);
         Watchdog();
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
-                if (DateTimeOffset.UtcNow - heartbeat() < interval * 2) Watchdog();
+                if (clock.GetUtcNow() - heartbeat() < interval * 2) Watchdog();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

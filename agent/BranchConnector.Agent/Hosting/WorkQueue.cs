@@ -8,11 +8,11 @@ namespace BranchConnector.Agent.Hosting;
 /// message, a drift check and a lifecycle command never interleave. The loop's heartbeat feeds the watchdog:
 /// a hung reconciler stops the heartbeat and systemd restarts the agent.
 /// </summary>
-public sealed class WorkQueue(ILogger<WorkQueue> logger)
+public sealed class WorkQueue(ILogger<WorkQueue> logger, TimeProvider clock)
 {
     private readonly Channel<(string Name, Func<CancellationToken, Task> Work)> _channel =
         Channel.CreateUnbounded<(string, Func<CancellationToken, Task>)>(new UnboundedChannelOptions { SingleReader = true });
-    private long _heartbeatTicks = DateTimeOffset.UtcNow.UtcTicks;
+    private long _heartbeatTicks = clock.GetUtcNow().UtcTicks;
 
     /// <summary>When the loop last proved it was alive (idle counts: it is waiting, not stuck).</summary>
     public DateTimeOffset Heartbeat => new(Interlocked.Read(ref _heartbeatTicks), TimeSpan.Zero);
@@ -51,8 +51,8 @@ public sealed class WorkQueue(ILogger<WorkQueue> logger)
                 }
             }
             // Wake at least once a second so an idle loop still beats.
-            using var wake = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            wake.CancelAfter(TimeSpan.FromSeconds(1));
+            using var second = new CancellationTokenSource(TimeSpan.FromSeconds(1), clock);
+            using var wake = CancellationTokenSource.CreateLinkedTokenSource(ct, second.Token);
             try
             {
                 if (!await reader.WaitToReadAsync(wake.Token).ConfigureAwait(false)) return;
@@ -69,5 +69,5 @@ public sealed class WorkQueue(ILogger<WorkQueue> logger)
 
     public void Complete() => _channel.Writer.TryComplete();
 
-    private void Beat() => Interlocked.Exchange(ref _heartbeatTicks, DateTimeOffset.UtcNow.UtcTicks);
+    private void Beat() => Interlocked.Exchange(ref _heartbeatTicks, clock.GetUtcNow().UtcTicks);
 }

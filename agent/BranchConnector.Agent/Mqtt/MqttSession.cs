@@ -318,7 +318,7 @@ public sealed partial class MqttSession : IMqttSession, IMosquittoEvents
         Publish(status with
         {
             Connected = false,
-            Since = DateTimeOffset.UtcNow,
+            Since = _options.Clock.GetUtcNow(),
             LastError = status.IdentityConflict ? MqttSessionStatus.IdentityConflictText : error ?? status.LastError,
         });
     }
@@ -362,7 +362,7 @@ public sealed partial class MqttSession : IMqttSession, IMosquittoEvents
         {
             Connected = true,
             CurrentUrl = endpoint.Url,
-            Since = DateTimeOffset.UtcNow,
+            Since = _options.Clock.GetUtcNow(),
             LastError = status.IdentityConflict ? MqttSessionStatus.IdentityConflictText : null,
             ConnectCount = status.ConnectCount + 1,
         });

@@ -53,6 +53,9 @@ public sealed record MqttSessionOptions
     /// <summary>Runs after every successful (re)connect, once the subscription is queued. Its token ends with the connection.</summary>
     public Func<IMqttSession, CancellationToken, Task>? OnConnected { get; init; }
 
+    /// <summary>Where the status timestamps come from (a fake clock in tests).</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     internal TimeSpan ConflictBackoff => IdentityConflictBackoff ?? BackoffMax;
 
     public override string ToString() =>

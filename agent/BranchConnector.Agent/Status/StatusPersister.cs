@@ -6,7 +6,7 @@ namespace BranchConnector.Agent.Status;
 /// Keeps `status.json` current (every <paramref name="interval"/> and once more at shutdown) and tells systemd a
 /// one-line summary whenever it changes (rechecked every 2 s; the full snapshot runs commands, so it is written less often).
 /// </summary>
-public sealed class StatusPersister(IStatusProvider provider, string stateDir, Func<TimeSpan> interval, Action<string>? summary, ILogger logger)
+public sealed class StatusPersister(IStatusProvider provider, string stateDir, TimeProvider clock, Func<TimeSpan> interval, Action<string>? summary, ILogger logger)
 {
     private static readonly TimeSpan SummaryPoll = TimeSpan.FromSeconds(2);
     private string? _lastSummary;
@@ -19,12 +19,12 @@ public sealed class StatusPersister(IStatusProvider provider, string stateDir, F
             while (!ct.IsCancellationRequested)
             {
                 Publish(summaryLine());
-                if (DateTimeOffset.UtcNow - lastWrite >= interval())
+                if (clock.GetUtcNow() - lastWrite >= interval())
                 {
                     await WriteOnceAsync(ct).ConfigureAwait(false);
-                    lastWrite = DateTimeOffset.UtcNow;
+                    lastWrite = clock.GetUtcNow();
                 }
-                await Task.Delay(SummaryPoll, ct).ConfigureAwait(false);
+                await Task.Delay(SummaryPoll, clock, ct).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -18,7 +18,9 @@ public static class StatusTable
         Line(text, "agent", $"{s.AgentVersion}, up {Duration(s.UptimeS)}, wireguard {s.WireguardImplementation}, firewall {s.FirewallBackend}");
         Line(text, "broker", Broker(s.Broker));
         Line(text, "config", Document(s.Config));
+        if (s.RunningConfig is { } runningConfig) Line(text, "  running", Running(runningConfig));
         Line(text, "peering", Document(s.Peering));
+        if (s.RunningPeering is { } runningPeering) Line(text, "  running", Running(runningPeering));
         Line(text, "tunnels", s.Tunnels.Count == 0 ? "none" : "");
         AppendTunnels(text, s.Tunnels);
         Line(text, "objects", Invariant($"routes {s.Routes}, firewall rules {s.FirewallRules}, xfrm states {s.XfrmStates}"));
@@ -49,6 +51,15 @@ public static class StatusTable
         if (d.AppliedAt is { } at) parts.Add("at " + Timestamp(at));
         parts.Add("hash " + (d.ConfigHash.Length > 12 ? d.ConfigHash[..12] : d.ConfigHash));
         if (d.Error is not null) parts.Add("error: " + d.Error);
+        return string.Join("  ", parts);
+    }
+
+    /// <summary>The document the kernel carries when the newest one above it is not it.</summary>
+    private static string Running(RunningDocumentReport d)
+    {
+        var parts = new List<string> { Invariant($"#{d.Sequence}"), "applied" };
+        if (d.AppliedAt is { } at) parts.Add("at " + Timestamp(at));
+        parts.Add("hash " + (d.ConfigHash.Length > 12 ? d.ConfigHash[..12] : d.ConfigHash));
         return string.Join("  ", parts);
     }
 

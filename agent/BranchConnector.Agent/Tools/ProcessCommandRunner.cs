@@ -3,7 +3,10 @@ using Microsoft.Extensions.Logging;
 
 namespace BranchConnector.Agent.Tools;
 
-/// <summary>Runs a tool directly (never through a shell) with an argument list, optional stdin and a timeout.</summary>
+/// <summary>
+/// Runs a tool directly (never through a shell) with an argument list, optional stdin and a timeout. Every
+/// process the agent starts goes through here, wireguard-go included, without systemd's notify variables.
+/// </summary>
 public sealed class ProcessCommandRunner(ILogger<ProcessCommandRunner>? logger = null) : ICommandRunner
 {
     private long _spawned;
@@ -25,6 +28,7 @@ public sealed class ProcessCommandRunner(ILogger<ProcessCommandRunner>? logger =
         foreach (var arg in request.Arguments) psi.ArgumentList.Add(arg);
         // Tools must print in the C locale so parsers see stable text.
         psi.Environment["LC_ALL"] = "C";
+        ChildEnvironment.Scrub(psi.Environment);
 
         var started = Stopwatch.GetTimestamp();
         using var process = new Process { StartInfo = psi };

@@ -56,7 +56,7 @@ public class SystemdNotifierTests
         using var notifier = new SystemdNotifier(systemd.NotifySocketValue, TimeSpan.FromMilliseconds(50));
         using var stop = new CancellationTokenSource();
 
-        var loop = notifier.RunWatchdogAsync(() => DateTimeOffset.UtcNow, stop.Token);
+        var loop = notifier.RunWatchdogAsync(() => DateTimeOffset.UtcNow, TimeProvider.System, stop.Token);
         Assert.Equal("WATCHDOG=1", await systemd.ReceiveAsync());
         Assert.Equal("WATCHDOG=1", await systemd.ReceiveAsync());
         Assert.Equal("WATCHDOG=1", await systemd.ReceiveAsync());
@@ -70,7 +70,7 @@ public class SystemdNotifierTests
     {
         using var systemd = NotifySocket.InTempFolder();
         using var notifier = new SystemdNotifier(systemd.NotifySocketValue, null);
-        await notifier.RunWatchdogAsync(() => DateTimeOffset.UtcNow, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        await notifier.RunWatchdogAsync(() => DateTimeOffset.UtcNow, TimeProvider.System, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public class SystemdNotifierTests
         using var stop = new CancellationTokenSource();
         var stuckSince = DateTimeOffset.UtcNow;
 
-        var loop = notifier.RunWatchdogAsync(() => stuckSince, stop.Token);
+        var loop = notifier.RunWatchdogAsync(() => stuckSince, TimeProvider.System, stop.Token);
         Assert.Equal("WATCHDOG=1", await systemd.ReceiveAsync());
         await Task.Delay(400);
         await stop.CancelAsync();

@@ -20,6 +20,26 @@ public sealed class StatusJsonTests
     }
 
     [Fact]
+    public void Running_documents_appear_only_when_the_newest_is_not_the_applied_one()
+    {
+        using var doc = JsonDocument.Parse(StatusJson.Bytes(StatusSamples.RunningDiffers()));
+        var running = doc.RootElement.GetProperty("running_config");
+        Assert.Equal(["sequence", "config_hash", "applied_at"], running.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(42, running.GetProperty("sequence").GetInt64());
+        Assert.Equal("0123456789abcdef0123", running.GetProperty("config_hash").GetString());
+        Assert.Equal("2026-11-22T09:56:00.000Z", running.GetProperty("applied_at").GetString());
+        Assert.Equal(6, doc.RootElement.GetProperty("running_peering").GetProperty("sequence").GetInt64());
+        Assert.Equal(43, doc.RootElement.GetProperty("config").GetProperty("sequence").GetInt64());
+
+        var applied = new DocumentStatusReport(42, "h", StatusSamples.T, true, null);
+        Assert.Null(StatusSnapshot.RunningUnlessNewest(applied, applied));
+        Assert.Null(StatusSnapshot.RunningUnlessNewest(applied with { AppliedAt = null, Success = false }, null));
+        Assert.NotNull(StatusSnapshot.RunningUnlessNewest(applied with { Sequence = 43, Success = false }, applied));
+        var back = StatusJson.ParseSnapshot(StatusJson.Bytes(StatusSamples.RunningDiffers()))!;
+        Assert.Equal(42, back.RunningConfig!.Sequence);
+    }
+
+    [Fact]
     public void Snapshot_round_trips()
     {
         var original = StatusSamples.Active();

@@ -24,4 +24,18 @@ internal static class StatusSamples
         new TimeReport(7200, 14, true, T),
         "userspace", "iptables-nft", 3725, 2,
         ["clock offset 7.2 s exceeds 5 s"]);
+
+    /// <summary>Batch #43 failed, #42 still runs; peering #7 failed, #6 still runs.</summary>
+    public static StatusSnapshot RunningDiffers()
+    {
+        var config = new DocumentStatusReport(43, "aaaabbbbccccdddd", null, false, "apply_failed: ip -batch - exited 2");
+        var peering = new DocumentStatusReport(7, "fedcba9876543210", null, false, "wg1: peer key invalid");
+        return Active() with
+        {
+            Config = config,
+            Peering = peering,
+            RunningConfig = StatusSnapshot.RunningUnlessNewest(config, new DocumentStatusReport(42, "0123456789abcdef0123", T.AddMinutes(-4), true, null)),
+            RunningPeering = StatusSnapshot.RunningUnlessNewest(peering, new DocumentStatusReport(6, "99998888777766665555", T.AddMinutes(-30), true, null)),
+        };
+    }
 }

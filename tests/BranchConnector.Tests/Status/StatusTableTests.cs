@@ -17,6 +17,10 @@ public sealed class StatusTableTests
             Broker = new BrokerStatusReport(false, null, null, "connection refused"), Warnings = [],
         }));
 
+    [Fact]
+    public void A_failed_newest_document_is_shown_with_the_one_the_box_runs() =>
+        GoldenText.AssertMatches("status-running-differs.txt", StatusTable.Render(StatusSamples.RunningDiffers()));
+
     [Theory]
     [InlineData(59, "59s")]
     [InlineData(3725, "1h02m")]
