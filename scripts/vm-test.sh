@@ -60,7 +60,6 @@ if [[ ! -x $hub_bin ]] || [[ -n $(find tests/BranchConnector.TestHub tests/Branc
   touch "$hub_bin"
 fi
 cp -r "$out/testhub" "$payload/hub"
-cp -r tests/vm/guest "$payload/guest"
 
 # --- the image (cached by recipe) ------------------------------------------------------------------------
 recipe_hash=$( { cat tests/vm/image.sh scripts/lib/apt-mirror.sh; sed -n '/^Depends:/,/^[A-Z][A-Za-z-]*:/p' packaging/debian/control; } |
@@ -82,6 +81,8 @@ if [[ ! -f $image/rootfs.img ]]; then
 fi
 flock -u 9
 
+# The checks are copied last, so that a long first image build runs the checks as they are when it ends.
+cp -r tests/vm/guest "$payload/guest"
 qemu-img create -q -f qcow2 -F raw -b "$image/rootfs.img" "$work/root.qcow2"
 mkfs.ext4 -q -F -L lane -d "$payload" "$work/payload.img" 1G
 

@@ -74,9 +74,10 @@ else
 fi
 echo box >"$root/etc/hostname"
 printf '127.0.0.1 localhost\n127.0.1.1 box\n' >"$root/etc/hosts"
+# The payload disk may show up late: under TCG on a loaded machine udev takes minutes to settle.
 cat >"$root/etc/fstab" <<'FSTAB'
 /dev/vda / ext4 rw,errors=remount-ro 0 1
-/dev/vdb /lane ext4 rw,nofail,x-systemd.device-timeout=20s 0 0
+/dev/vdb /lane ext4 rw,nofail,x-systemd.device-timeout=10min 0 0
 FSTAB
 mkdir -p "$root/lane"
 # No network inside the VM: nothing waits for one, nothing fetches anything, no timer wakes apt.

@@ -23,10 +23,15 @@ HUB_PASSWORD_FILE=$LANE_STATE/hub/password
 BR2_DIR=$LANE_STATE/br2
 
 ns_up() { ip netns add "$1" && ip -n "$1" link set lo up; }
-# veth NS_A IF_A ADDR_A NS_B IF_B ADDR_B ("" = the root namespace, "-" = no address)
+# veth NS_A IF_A ADDR_A NS_B IF_B ADDR_B ("" = the root namespace, "-" = no address). Both ends are made in
+# the root namespace under throwaway names, then moved and renamed: in the VM, `ip link add lan0 type veth
+# peer name eth0 netns lan1` failed with "File exists".
 veth() {
-  local a=${1:+netns $1} b=${4:+netns $4}
-  ip link add "$2" $a type veth peer name "$5" $b
+  ip link add bcvA type veth peer name bcvB
+  [[ -z $1 ]] || ip link set bcvA netns "$1"
+  [[ -z $4 ]] || ip link set bcvB netns "$4"
+  ip ${1:+-n $1} link set bcvA name "$2"
+  ip ${4:+-n $4} link set bcvB name "$5"
   [[ $3 == - ]] || ip ${1:+-n $1} addr add "$3" dev "$2"
   [[ $6 == - ]] || ip ${4:+-n $4} addr add "$6" dev "$5"
   ip ${1:+-n $1} link set "$2" up
