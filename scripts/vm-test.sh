@@ -9,7 +9,7 @@
 # recipe; each run boots a copy-on-write overlay of it plus a small payload disk (the .debs, the test hub,
 # the checks), which also carries the results back. The last run's serial log and results are kept in
 # artifacts/vm/.
-#   BC_VM_TIMEOUT   seconds before the VM is killed (default 1500)
+#   BC_VM_TIMEOUT   seconds before the VM is killed (default 3600)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -31,7 +31,7 @@ work=$(mktemp -d /var/tmp/branch-connector-vm.XXXXXX)
 qemu_pid=""
 cleanup() {
   [[ -n $qemu_pid ]] && kill "$qemu_pid" 2>/dev/null
-  [[ -n ${tail_pid:-} ]] && kill "$tail_pid" 2>/dev/null
+  [[ -n ${tail_pid:-} ]] && kill -- -"$tail_pid" 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -65,32 +65,33 @@ cp -r "$out/testhub" "$payload/hub"
 recipe_hash=$( { cat tests/vm/image.sh scripts/lib/apt-mirror.sh; sed -n '/^Depends:/,/^[A-Z][A-Za-z-]*:/p' packaging/debian/control; } |
   sha256sum | cut -c1-16)
 image=$cache/image-$recipe_hash
-exec 9>"$cache/lock"
-flock 9
-if [[ ! -f $image/rootfs.img ]]; then
-  echo "vm-test: building the image $image (recipe changed or first run; about 10-20 min on a loaded machine)"
-  t=$SECONDS
+# One image build at a time (the lock is only held here, and no child inherits it).
+build_image() {
+  flock 9
+  [[ -f $image/rootfs.img ]] && return 0
+  echo "vm-test: building the image $image (recipe changed or first run; about 11 min on a loaded machine)"
+  local t=$SECONDS
   rm -rf "$image.partial"
-  if ! tests/vm/image.sh "$image.partial"; then
-    echo "vm-test: the image build failed" >&2; echo "vm: 0 passed, 1 failed"; exit 1
-  fi
+  tests/vm/image.sh "$image.partial" 9>&- || return 1
   mv "$image.partial" "$image"
   echo "vm-test: image built in $((SECONDS - t)) s"
   # Older recipes' images are of no use any more.
   find "$cache" -maxdepth 1 -name 'image-*' ! -name "image-$recipe_hash" -exec rm -rf {} +
+}
+if ! build_image 9>"$cache/lock"; then
+  echo "vm-test: the image build failed" >&2; echo "vm: 0 passed, 1 failed"; exit 1
 fi
-flock -u 9
 
 # The checks are copied last, so that a long first image build runs the checks as they are when it ends.
 cp -r tests/vm/guest "$payload/guest"
 qemu-img create -q -f qcow2 -F raw -b "$image/rootfs.img" "$work/root.qcow2"
-mkfs.ext4 -q -F -L lane -d "$payload" "$work/payload.img" 1G
+mkfs.ext4 -q -F -L lane -d "$payload" "$work/payload.img" 1G >/dev/null
 
 # --- boot, and let the lane run (boot 1, reboot, boot 2, power-off) --------------------------------------
 serial=$work/serial.log
 : >"$serial"
 echo "vm-test: booting $(basename "$image")/rootfs.img (TCG, about 1 min per boot; the lane reboots once)"
-timeout -k 10 "${BC_VM_TIMEOUT:-1500}" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m 2048 \
+timeout -k 10 "${BC_VM_TIMEOUT:-3600}" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m 2048 \
   -nodefaults -no-user-config -display none -monitor none -serial "file:$serial" \
   -kernel "$image/vmlinuz" -initrd "$image/initrd.img" \
   -append "root=/dev/vda rw console=ttyS0 quiet panic=0" \
@@ -98,15 +99,16 @@ timeout -k 10 "${BC_VM_TIMEOUT:-1500}" qemu-system-x86_64 -accel tcg,thread=mult
   -drive "if=virtio,file=$work/payload.img,format=raw" &
 qemu_pid=$!
 # A live view: the lane's own lines from the serial console (not the evidence; that comes below).
-tail -F -n +1 "$serial" 2>/dev/null | grep --line-buffered -a '^LANE|[^ ]' | sed -u 's/^LANE|/  vm: /' &
+# Its own process group (setsid), so that the whole pipeline is stopped at the end.
+setsid bash -c 'tail -F -n +1 "$1" 2>/dev/null | grep --line-buffered -a "^LANE|[^ ]" | sed -u "s/^LANE|/  vm: /"' _ "$serial" &
 tail_pid=$!
 wait "$qemu_pid"
 qemu_rc=$?
 qemu_pid=""
 sleep 0.5
-kill "$tail_pid" 2>/dev/null
+kill -- -"$tail_pid" 2>/dev/null
 tail_pid=""
-((qemu_rc == 124 || qemu_rc == 137)) && echo "vm-test: the VM did not power off within ${BC_VM_TIMEOUT:-1500} s; killed"
+((qemu_rc == 124 || qemu_rc == 137)) && echo "vm-test: the VM did not power off within ${BC_VM_TIMEOUT:-3600} s; killed"
 
 # --- the results, read back from the payload disk --------------------------------------------------------
 rm -rf "$out/results"
