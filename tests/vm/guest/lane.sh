@@ -48,6 +48,9 @@ for file in "$LANE"/guest/checks/*.sh; do
   [[ $(sed -n 's/^# phase: *//p' "$file" | head -n1) == "$phase" ]] || continue
   title=$(sed -n 's/^# check: *//p' "$file" | head -n1)
   id=$(basename "$file" .sh)
+  # BC_VM_ONLY on the host (the payload's "only"): run just those checks.
+  only=$(cat "$LANE/only" 2>/dev/null)
+  [[ -z $only || " $only " == *" ${id%%-*} "* ]] || continue
   evidence=$LANE_RESULTS/$id.evidence
   : >"$evidence"
   console "running $id: $title"
@@ -65,7 +68,15 @@ for file in "$LANE"/guest/checks/*.sh; do
   sync
 done
 
-if [[ $phase == 1 ]]; then
+# A second boot only when a selected check needs it.
+later=0
+for file in "$LANE"/guest/checks/*.sh; do
+  id=$(basename "$file" .sh)
+  only=$(cat "$LANE/only" 2>/dev/null)
+  [[ -z $only || " $only " == *" ${id%%-*} "* ]] || continue
+  [[ $(sed -n 's/^# phase: *//p' "$file" | head -n1) == 2 ]] && later=1
+done
+if [[ $phase == 1 && $later == 1 ]]; then
   echo 2 >"$LANE_STATE/phase"
   sync
   console "rebooting"

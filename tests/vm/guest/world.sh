@@ -127,7 +127,8 @@ YAML
 testhub() {
   local verb=$1
   shift
-  "$LANE/hub/testhub" "$verb" --broker-ns hub --host $HUB_WAN --port 1883 --user hub --password-file "$HUB_PASSWORD_FILE" "$@"
+  # Under TCG a client needs far more than the fixtures' 10 s to see its own probe.
+  BC_MQTT_READY_TIMEOUT_S=180 "$LANE/hub/testhub" "$verb" --broker-ns hub --host $HUB_WAN --port 1883 --user hub --password-file "$HUB_PASSWORD_FILE" "$@"
 }
 
 # backbone_batch FILE LAN_ADDR TUNNEL_IP LAN_SUBNET: the first batch (backbone to the hub, LAN address).
