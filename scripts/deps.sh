@@ -8,6 +8,8 @@ packages=(
   wireguard-tools wireguard-go iproute2 iptables libmosquitto1
   # what the tests and the lab use
   mosquitto mosquitto-clients coturn iputils-ping openssl procps util-linux kmod
+  # /metrics is scraped with curl and checked with promtool (Debian's prometheus package)
+  curl prometheus
   # packaging
   dpkg-dev debhelper lintian fakeroot debootstrap systemd
   # the VM lane (scripts/vm-test.sh): qemu with TCG, the overlay disk, mkfs.ext4 -d and debugfs

@@ -1,7 +1,9 @@
 using BranchConnector.Agent.Config;
+using BranchConnector.Agent.Hosting.Northbound;
 using BranchConnector.Agent.Linux.Firewall;
 using BranchConnector.Agent.Linux.WireGuard;
 using BranchConnector.Agent.Linux.Xfrm;
+using BranchConnector.Agent.Metrics;
 using BranchConnector.Agent.Reconcile;
 using BranchConnector.Agent.State;
 using BranchConnector.Agent.Tools;
@@ -20,6 +22,7 @@ public sealed class AgentServices
     public AgentTopics Topics { get; }
     public AgentState State { get; }
     public StateStore Store { get; }
+    public StateCommitter Commit { get; }
     public KeyStore Keys { get; }
     public OwnershipJournal Journal { get; }
     public EndpointResolver Resolver { get; } = new();
@@ -32,6 +35,7 @@ public sealed class AgentServices
     public ApplyCoordinator Coordinator { get; }
     public Publisher Publisher { get; }
     public WorkQueue Work { get; }
+    public AgentMetrics Metrics { get; } = new();
 
     private AgentServices(AgentSettings settings, ILoggerFactory loggers, ICommandRunner runner, TimeProvider clock, WgImplementationChoice wg, FirewallBackendDetection? firewall, EspProbeResult esp)
     {
@@ -43,6 +47,7 @@ public sealed class AgentServices
         State = new AgentState(clock);
         Topics = AgentTopics.From(settings);
         Store = new StateStore(settings.StateDir);
+        Commit = new StateCommitter(State, Store);
         Keys = new KeyStore(settings.StateDir, runner);
         Journal = new OwnershipJournal(settings.StateDir);
         WireGuard = wg;
@@ -50,9 +55,10 @@ public sealed class AgentServices
         Environment = new IntentEnvironment(Keys, Resolver, runner, settings.Firewall.Manage && firewall?.Backend is not null);
         var observer = new StateObserver(runner, Environment.ManageFirewall ? firewall!.Backend : null);
         Reconciler = new Reconciler(observer, new PlanApplier(runner), Journal, PlannerContext, loggers.CreateLogger<Reconciler>());
-        Publisher = new Publisher(loggers.CreateLogger<Publisher>());
+        Publisher = new Publisher(clock, loggers.CreateLogger<Publisher>());
         Work = new WorkQueue(loggers.CreateLogger<WorkQueue>(), clock);
         Coordinator = new ApplyCoordinator(State, Reconciler, Environment, Keys, EspSockets, Work, clock, loggers.CreateLogger<ApplyCoordinator>());
+        Coordinator.Applied += Metrics.ObserveApply;
     }
 
     /// <summary>Probes the box (WireGuard implementation, firewall backend) and loads the persisted state.</summary>

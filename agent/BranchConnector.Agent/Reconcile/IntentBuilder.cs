@@ -52,7 +52,7 @@ public static class IntentBuilder
             var resolved = hub.Endpoint is null ? null : await env.ResolveAsync(hub.Endpoint, ct).ConfigureAwait(false);
             if (resolved?.Warning is { } w) warnings.Add(w);
             var fullTunnel = hub.AllowedIps.Any(IsDefaultRoute);
-            var mtu = backbone.Mtu ?? await env.MtuTowardsAsync(HostOf(resolved?.Address), ct).ConfigureAwait(false);
+            var mtu = backbone.Mtu ?? await env.MtuTowardsAsync(resolved?.Address is { } a ? Protocol.Values.HostPort.HostOf(a) : null, ct).ConfigureAwait(false);
             var hubAllowed = hub.AllowedIps.Concat(relayableViaHub).Distinct(StringComparer.Ordinal).ToEquatableList();
             devices.Add(new DesiredWgDevice(
                 backbone.Interface,
@@ -149,12 +149,4 @@ public static class IntentBuilder
     private static bool IsDefaultRoute(string cidr) => cidr is "0.0.0.0/0" or "::/0";
 
     private static string HostCidr(string ip) => ip.Contains('/') ? ip : ip.Contains(':') ? ip + "/128" : ip + "/32";
-
-    private static string? HostOf(string? hostPort)
-    {
-        if (hostPort is null) return null;
-        if (hostPort.StartsWith('[')) return hostPort[1..hostPort.IndexOf(']')];
-        var colon = hostPort.LastIndexOf(':');
-        return colon < 0 ? hostPort : hostPort[..colon];
-    }
 }
