@@ -10,7 +10,10 @@ expect "dpkg -i exits 0 (the image holds the Depends; there is no network)" test
 expect "not enabled nor started without a serial" bash -c '! systemctl is-enabled --quiet branch-connector && ! systemctl is-active --quiet branch-connector'
 remember V1 "$(dpkg-query -W -f='${Version}' branch-connector)"
 
-# The administrator's part: the serial, the broker and its password (a 0600 file, never in agent.yaml).
+# The administrator's part: forwarding (the agent never sets it; doctor checks it), the serial, the broker and
+# its password (a 0600 file, never in agent.yaml).
+echo 'net.ipv4.ip_forward = 1' >/etc/sysctl.d/90-branch-box.conf
+sysctl -q -p /etc/sysctl.d/90-branch-box.conf
 (umask 077 && cp "$LANE_STATE/hub/box-password" /etc/branch-connector/token)
 sed -i -e "s/^#serial: BC-0001/serial: $BOX/" \
   -e "s|^  urls: .*|  urls: [ \"$BROKER_URL\" ]|" \
