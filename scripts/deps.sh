@@ -15,6 +15,8 @@ packages=(
   curl prometheus
   # packaging
   dpkg-dev debhelper lintian fakeroot debootstrap systemd
+  # the VM lane (scripts/vm-test.sh): qemu with TCG, the overlay disk, mkfs.ext4 -d and debugfs
+  qemu-system-x86 qemu-utils e2fsprogs
 )
 
 missing=()

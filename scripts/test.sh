@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs every test: the fast unit tests and the root-only
-# integration tests (real mosquitto, namespaces, wireguard-go, iptables). Prints the runner's summary.
+# Installs what is missing, builds, and runs every test: the fast unit tests, the root-only integration
+# tests (real mosquitto, namespaces, wireguard-go, iptables), the package test in a chroot and the VM lane
+# (scripts/vm-test.sh). Prints each runner's summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,5 +35,13 @@ if [[ $(id -u) -eq 0 ]]; then
   tests/packaging/install-test.sh || status=1
 else
   echo "packaging tests skipped: they need root (debootstrap, chroot)" >&2
+fi
+
+# The real-box lane: the .deb in a Debian 12 VM under systemd with the kernel's WireGuard and ESP
+# (qemu TCG; docs/vm-lane.md). About 10 min with a cached image.
+if [[ $(id -u) -eq 0 ]]; then
+  scripts/vm-test.sh || status=1
+else
+  echo "VM lane skipped: it needs root (debootstrap, qemu)" >&2
 fi
 exit $status
