@@ -84,7 +84,7 @@ result "lab built" ok
 
 # ---------------------------------------------------------------------------------------------------------
 step "2. Registration and approval"
-lab_agent_config a $A mqtt://$HUB_WAN:$BROKER_PORT a-demo-pw
+lab_agent_config a $A mqtt://$HUB_WAN:$BROKER_PORT a-demo-pw information 127.0.0.1:9188
 lab_agent_config b $B mqtt://$HUB_WAN:$BROKER_PORT b-demo-pw
 lab_agent_start "$NS_bra" a
 lab_agent_start "$NS_brb" b
@@ -204,6 +204,28 @@ else
   show "" testhub tunnel-status --serial $A --timeout 10
   result "status" FALLBACK "no status command in this binary; showed the hub's TunnelStatus"
 fi
+
+# ---------------------------------------------------------------------------------------------------------
+step "8b. Observability on branch A: /metrics and a bug report"
+observability() {
+  local scrape="$LAB_DIR/a-metrics.txt" report="$LAB_DIR/a-bugreport.tar.gz"
+  ip netns exec "$NS_bra" curl -sf http://127.0.0.1:9188/metrics > "$scrape" || { say "no answer from /metrics"; return 1; }
+  say "curl http://127.0.0.1:9188/metrics (excerpt):"
+  grep -E '^branch_connector_(tunnel_status\{.*\} 1|tunnel_handshake_age|tunnel_receive|peer_path\{.*\} 1|mqtt_connected|apply_results_total|drift_repairs_total|build_info)' "$scrape" | sed 's/^/      /'
+  if command -v promtool >/dev/null; then
+    promtool check metrics < "$scrape" > "$LAB_DIR/promtool.txt" 2>&1 || { sed 's/^/      /' "$LAB_DIR/promtool.txt"; return 1; }
+    say "promtool check metrics: ok"
+  fi
+  # In the agent's mount namespace, so `wg show` finds its wireguard-go socket.
+  local out
+  out=$(lab_in_agent a "$BIN" bugreport --out "$report" --config "$LAB_DIR/a/agent.yaml" 2>&1) || { printf '%s\n' "$out" | sed 's/^/    /'; return 1; }
+  printf '%s\n' "$out" | sed 's/^/    /'
+  say "tar -tzvf $(basename "$report"):"
+  tar -tzvf "$report" | awk '{print "      " $1 " " $3 " " $6}'
+  if tar -xzOf "$report" | grep -qF "a-demo-pw"; then say "the broker password is in the archive"; return 1; fi
+  say "the broker password is nowhere in it"
+}
+if observability; then result "metrics and bug report" ok; else result "metrics and bug report" FAILED; fi
 
 # ---------------------------------------------------------------------------------------------------------
 step "9. A bad batch is rejected and changes nothing"

@@ -7,11 +7,18 @@ packages=(
   # what the agent runs on a box
   wireguard-tools wireguard-go iproute2 iptables libmosquitto1
   # what the tests and the lab use
-  mosquitto mosquitto-clients coturn iputils-ping openssl procps util-linux kmod
+  # (busybox: `busybox nc` is the LAN/traffic listener; scripts/check-deps.sh checks this list is complete)
+  mosquitto mosquitto-clients coturn iputils-ping openssl procps util-linux kmod busybox
+  # coverage-guided fuzzing (scripts/fuzz.sh)
+  afl++
+  # /metrics is scraped with curl and checked with promtool (Debian's prometheus package)
+  curl prometheus
   # fault injection: clock jumps of a running agent (tests/…/Faults/ClockJumpTests.cs)
   faketime libfaketime
   # packaging
   dpkg-dev debhelper lintian fakeroot debootstrap systemd
+  # the VM lane (scripts/vm-test.sh): qemu with TCG, the overlay disk, mkfs.ext4 -d and debugfs
+  qemu-system-x86 qemu-utils e2fsprogs
 )
 
 missing=()

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs every test: the fast unit tests and the root-only
-# integration tests (real mosquitto, namespaces, wireguard-go, iptables). Prints the runner's summary.
+# Installs what is missing, builds, and runs every test: the fast unit tests, the root-only integration
+# tests (real mosquitto, namespaces, wireguard-go, iptables), the package test in a chroot and the VM lane
+# (scripts/vm-test.sh). Prints each runner's summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/deps.sh
+# Every program the tests, scripts and the lab start must come from a package deps.sh installs.
+scripts/check-deps.sh
 scripts/build.sh
 
 dotnet build BranchConnector.sln -c Release -nologo -v quiet
@@ -12,6 +15,10 @@ dotnet build BranchConnector.sln -c Release -nologo -v quiet
 status=0
 dotnet test tests/BranchConnector.Tests/BranchConnector.Tests.csproj -c Release --no-build -nologo \
   --logger "console;verbosity=normal" || status=1
+
+# Coverage-guided fuzzing of every decoder of outside input, a short fixed budget per target (6 × 12 s);
+# longer runs: scripts/fuzz.sh SECONDS (docs/reliability.md).
+scripts/fuzz.sh 12 || status=1
 
 if [[ $(id -u) -eq 0 ]]; then
   # The integration tests run the published binary, so trimming problems show up here.
@@ -28,5 +35,18 @@ if [[ $(id -u) -eq 0 ]]; then
   tests/packaging/install-test.sh || status=1
 else
   echo "packaging tests skipped: they need root (debootstrap, chroot)" >&2
+fi
+
+# The real-box lane: the .deb in a Debian 12 VM under systemd with the kernel's WireGuard and ESP
+# (qemu TCG; docs/vm-lane.md). Opt-in until every check has passed here: BC_VM_LANE=1 scripts/test.sh, or
+# scripts/vm-test.sh alone. A cold image takes about 11 minutes to build; the checks about 10 more.
+if [[ "${BC_VM_LANE:-0}" == 1 ]]; then
+  if [[ $(id -u) -eq 0 ]]; then
+    scripts/vm-test.sh || status=1
+  else
+    echo "VM lane skipped: it needs root (debootstrap, qemu)" >&2
+  fi
+else
+  echo "VM lane not run (BC_VM_LANE=1 runs it; docs/vm-lane.md)"
 fi
 exit $status

@@ -92,7 +92,8 @@ lab_hub_wg() {
   ip -n "$ns" link set "$ifname" up
 }
 
-# lab_agent_config NAME SERIAL BROKER_URL PASSWORD [LOG_LEVEL]: writes $LAB_DIR/NAME/agent.yaml; sets nothing else.
+# lab_agent_config NAME SERIAL BROKER_URL PASSWORD [LOG_LEVEL] [METRICS_LISTEN]: writes $LAB_DIR/NAME/agent.yaml;
+# sets nothing else. METRICS_LISTEN (e.g. 127.0.0.1:9188, the namespace's own loopback) turns /metrics on.
 lab_agent_config() {
   local dir=$LAB_DIR/$1
   mkdir -p "$dir"
@@ -106,6 +107,7 @@ broker:
 state_dir: $dir/state
 runtime_dir: $dir/run
 log: { level: ${5:-information} }
+metrics: { listen: "${6:-}" }
 YAML
 }
 

@@ -23,6 +23,7 @@ public static class CommandLineApp
         root.Subcommands.Add(CleanupCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
+        root.Subcommands.Add(BugReport.BugReportCommand.Create());
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

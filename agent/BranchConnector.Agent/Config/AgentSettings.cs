@@ -19,6 +19,9 @@ public sealed record AgentSettings(
 
     /// <summary>How often the reconciler re-checks everything it owns and repairs drift (tests shorten it).</summary>
     public int DriftCheckIntervalS { get; init; } = 60;
+
+    /// <summary>`metrics.listen`: where /metrics is served; null = off (the default).</summary>
+    public BranchConnector.Agent.Metrics.MetricsEndpoint? Metrics { get; init; }
 }
 
 /// <summary>Urls are normalised to "mqtt[s]://host:port" with the port always present (1883 / 8883 by default).</summary>

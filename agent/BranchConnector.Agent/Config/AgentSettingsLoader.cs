@@ -55,6 +55,7 @@ public static partial class AgentSettingsLoader
         var wireguard = root.Mapping("wireguard");
         var firewall = root.Mapping("firewall");
         var log = root.Mapping("log");
+        var metrics = root.Mapping("metrics");
 
         var settings = new AgentSettings(
             serial,
@@ -77,7 +78,9 @@ public static partial class AgentSettingsLoader
             new LogSettings(ReadLogLevel(log)));
 
         var driftCheck = ReadSeconds(root, "drift_check_interval_s", DefaultDriftCheckIntervalS, 1, 3600);
-        var unknown = new[] { root, broker, topics, wireguard, firewall, log }
+        var (metricsEndpoint, metricsProblem) = BranchConnector.Agent.Metrics.MetricsEndpoint.Parse(metrics.Scalar("listen"));
+        if (metricsProblem is not null) throw metrics.Error("listen", metricsProblem);
+        var unknown = new[] { root, broker, topics, wireguard, firewall, log, metrics }
             .SelectMany(m => m.CollectUnknownKeys())
             .Select(key => $"{file}: {key}: unknown setting, ignored")
             .ToList();
@@ -86,6 +89,7 @@ public static partial class AgentSettingsLoader
             SourceFile = file,
             Warnings = unknown,
             DriftCheckIntervalS = driftCheck,
+            Metrics = metricsEndpoint,
         };
     }
 
@@ -102,10 +106,11 @@ public static partial class AgentSettingsLoader
             throw new ConfigException(
                 $"{file}: line {e.Start.Line}, column {e.Start.Column}: invalid YAML: {YamlProblem(e)}", e);
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
-            // YamlDotNet's scanner trips on some malformed flow collections without a YamlException;
-            // its position still tells the reader where to look.
+            // YamlDotNet's scanner trips on some malformed flow collections without a YamlException, and its
+            // loader throws ArgumentException on a bad tag or an unexpected event (found by fuzzing); its
+            // position still tells the reader where to look.
             var at = scanner.CurrentPosition;
             throw new ConfigException($"{file}: line {at.Line}, column {at.Column}: invalid YAML: cannot parse the text here", e);
         }

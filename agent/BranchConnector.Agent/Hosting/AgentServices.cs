@@ -1,7 +1,9 @@
 using BranchConnector.Agent.Config;
+using BranchConnector.Agent.Hosting.Northbound;
 using BranchConnector.Agent.Linux.Firewall;
 using BranchConnector.Agent.Linux.WireGuard;
 using BranchConnector.Agent.Linux.Xfrm;
+using BranchConnector.Agent.Metrics;
 using BranchConnector.Agent.Reconcile;
 using BranchConnector.Agent.State;
 using BranchConnector.Agent.Tools;
@@ -20,8 +22,11 @@ public sealed class AgentServices
     public AgentTopics Topics { get; }
     public AgentState State { get; }
     public StateStore Store { get; }
+    public StateCommitter Commit { get; }
     public KeyStore Keys { get; }
     public OwnershipJournal Journal { get; }
+    public SequenceRecordStore Sequences { get; }
+    public SequenceRecorder SequenceRecorder { get; }
     public EndpointResolver Resolver { get; } = new();
     public WgImplementationChoice WireGuard { get; }
     public EspProbeResult Esp { get; }
@@ -32,6 +37,7 @@ public sealed class AgentServices
     public ApplyCoordinator Coordinator { get; }
     public Publisher Publisher { get; }
     public WorkQueue Work { get; }
+    public AgentMetrics Metrics { get; } = new();
 
     private AgentServices(AgentSettings settings, ILoggerFactory loggers, ICommandRunner runner, TimeProvider clock, WgImplementationChoice wg, FirewallBackendDetection? firewall, EspProbeResult esp)
     {
@@ -43,16 +49,20 @@ public sealed class AgentServices
         State = new AgentState(clock);
         Topics = AgentTopics.From(settings);
         Store = new StateStore(settings.StateDir, new PersistenceHealth(loggers.CreateLogger<PersistenceHealth>(), clock));
+        Commit = new StateCommitter(State, Store);
         Keys = new KeyStore(settings.StateDir, runner);
         Journal = new OwnershipJournal(settings.StateDir, Store.Health);
+        Sequences = new SequenceRecordStore(settings.StateDir);
+        SequenceRecorder = new SequenceRecorder(runner, Sequences, () => State.Peering, loggers.CreateLogger<SequenceRecorder>());
         WireGuard = wg;
         Firewall = firewall;
         Environment = new IntentEnvironment(Keys, Resolver, runner, settings.Firewall.Manage && firewall?.Backend is not null);
         var observer = new StateObserver(runner, Environment.ManageFirewall ? firewall!.Backend : null);
-        Reconciler = new Reconciler(observer, new PlanApplier(runner), Journal, PlannerContext, loggers.CreateLogger<Reconciler>());
-        Publisher = new Publisher(loggers.CreateLogger<Publisher>());
+        Reconciler = new Reconciler(observer, new PlanApplier(runner), Journal, PlannerContext, loggers.CreateLogger<Reconciler>(), Sequences);
+        Publisher = new Publisher(clock, loggers.CreateLogger<Publisher>());
         Work = new WorkQueue(loggers.CreateLogger<WorkQueue>(), clock);
         Coordinator = new ApplyCoordinator(State, Reconciler, Environment, Keys, EspSockets, Work, clock, loggers.CreateLogger<ApplyCoordinator>());
+        Coordinator.Applied += Metrics.ObserveApply;
     }
 
     /// <summary>Probes the box (WireGuard implementation, firewall backend) and loads the persisted state.</summary>
@@ -67,6 +77,8 @@ public sealed class AgentServices
         services.State.Load(await services.Store.LoadAsync(ct).ConfigureAwait(false));
         if (await services.Journal.LoadAsync(ct).ConfigureAwait(false) is { } problem)
             loggers.CreateLogger<AgentServices>().LogError("{Problem}", problem);
+        if (await services.Sequences.LoadAsync(ct).ConfigureAwait(false) is { } seqProblem)
+            loggers.CreateLogger<AgentServices>().LogError("{Problem}", seqProblem);
         return services;
     }
 
@@ -84,5 +96,6 @@ public sealed class AgentServices
     {
         RetiringSas = State.RetiringSas,
         EspAvailable = Esp.Availability != EspAvailability.Missing,
+        Sequences = Sequences.Snapshot(),
     };
 }

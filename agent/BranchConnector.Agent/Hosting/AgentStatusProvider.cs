@@ -1,3 +1,4 @@
+using BranchConnector.Agent.Hosting.Northbound;
 using BranchConnector.Agent.Lifecycle;
 using BranchConnector.Agent.Linux;
 using BranchConnector.Agent.Linux.Firewall;

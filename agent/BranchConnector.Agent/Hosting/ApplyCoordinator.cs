@@ -12,6 +12,9 @@ namespace BranchConnector.Agent.Hosting;
 /// </summary>
 public sealed class ApplyCoordinator(AgentState state, Reconciler reconciler, IntentEnvironment env, KeyStore keys, EspInUdpSockets sockets, WorkQueue work, TimeProvider clock, ILogger<ApplyCoordinator> logger)
 {
+    /// <summary>Every reconcile this coordinator ran, with its trigger (metrics: duration by trigger).</summary>
+    public event Action<string, ReconcileOutcome>? Applied;
+
     /// <summary>Re-plans when the old SAs of a rekey are due to go (30 s after the new ones went in).</summary>
     private void ScheduleRetirement(DateTimeOffset due)
     {
@@ -27,6 +30,7 @@ public sealed class ApplyCoordinator(AgentState state, Reconciler reconciler, In
         var intent = await IntentBuilder.BuildAsync(config, peering, env, ct).ConfigureAwait(false);
         var previous = state.AppliedIntent;
         var outcome = await reconciler.ReconcileAsync(intent, rollbackOnFailure ? previous : null, trigger, ct).ConfigureAwait(false);
+        Applied?.Invoke(trigger, outcome);
         if (outcome.Succeeded)
         {
             state.RetiringSas = outcome.Plan.RetiringSas;

@@ -69,4 +69,11 @@ public sealed class ConfirmBuilder(string serial, TimeProvider clock)
     }
 
     private long Elapsed(DateTimeOffset since) => Math.Max(0, (long)(clock.GetUtcNow() - since).TotalMilliseconds);
+
+    /// <summary>Applied but not (fully) saved: the box runs the document, a restart would not know it.</summary>
+    public static ConfirmPayload WithPersistenceWarnings(ConfirmPayload confirm, IReadOnlyList<string> problems) =>
+        problems.Count == 0 ? confirm : confirm with
+        {
+            Warnings = [.. confirm.Warnings, .. problems.Select(p => p + "; applied but not persisted: after a restart the agent starts from the last document it could save")],
+        };
 }

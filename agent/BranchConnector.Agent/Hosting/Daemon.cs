@@ -63,6 +63,8 @@ public static class Daemon
 
         notifier.Stopping();
         await watchdog.ConfigureAwait(false);
+        // The SAs stay up and keep counting; the record taken now narrows what a later reboot must skip.
+        await services.SequenceRecorder.RecordOnceAsync(CancellationToken.None).ConfigureAwait(false);
         if (runtime.SelfStopExitCode is { } code) return code;
         log.LogInformation("stopping on {Reason}; the data plane stays up", termination.Received?.ToString() ?? "cancellation");
         return ExitCodes.Ok;

@@ -1,5 +1,4 @@
 using BranchConnector.Agent.Reconcile;
-using BranchConnector.Agent.State;
 using Microsoft.Extensions.Logging;
 
 namespace BranchConnector.Agent.Hosting;
@@ -8,31 +7,26 @@ namespace BranchConnector.Agent.Hosting;
 /// Periodically re-applies the applied documents. With nothing changed by anyone, the plan is empty; anything
 /// planned is drift (a deleted route, a flushed chain, a removed device) and is repaired, logged and counted.
 /// </summary>
-public sealed class DriftCheck(AgentServices services, ILogger<DriftCheck> logger)
+public sealed class DriftCheck(AgentState state, ApplyCoordinator coordinator, StateCommitter commit, ILogger<DriftCheck> logger)
 {
     public event Action? Repaired;
 
     public async Task RunOnceAsync(string trigger, CancellationToken ct)
     {
-        var state = services.State;
-        var (intent, outcome) = await services.Coordinator.ApplyAsync(state.Config, state.Peering, trigger, rollbackOnFailure: false, ct).ConfigureAwait(false);
-        // An intent that differs from the applied one is a new decision (relay switch, re-resolved endpoint), not drift.
-        var drift = SameShape(intent, state.AppliedIntent);
-        if (outcome.Succeeded) state.SetApplied(state.AppliedBatch, state.AppliedPeering, intent, intent.Warnings);
-        var repaired = outcome.Plan.Changes.Count();
-        if (repaired == 0) return;
-        if (!outcome.Succeeded)
+        var applied = state.AppliedIntent;
+        var (intent, outcome) = await coordinator.ApplyAsync(state.Config, state.Peering, trigger, rollbackOnFailure: false, ct).ConfigureAwait(false);
+        if (outcome.Succeeded) commit.CommitIntent(intent);
+        var verdict = DriftVerdict.Of(applied, intent, outcome);
+        switch (verdict.Kind)
         {
-            logger.LogError("{Trigger}: repair failed: {Reason}", trigger, outcome.Failure?.Result.Describe() ?? string.Join("; ", outcome.Problems));
-            return;
+            case DriftKind.RepairFailed:
+                logger.LogError("{Trigger}: repair failed: {Reason}", trigger, outcome.Failure?.Result.Describe() ?? string.Join("; ", outcome.Problems));
+                return;
+            case DriftKind.Repaired:
+                foreach (var change in outcome.Plan.Changes) logger.LogWarning("{Trigger}: drift repaired: {Change}", trigger, change);
+                await commit.CountDriftRepairsAsync(verdict.Changes, ct).ConfigureAwait(false);
+                Repaired?.Invoke();
+                return;
         }
-        if (!drift) return;
-        foreach (var change in outcome.Plan.Changes) logger.LogWarning("{Trigger}: drift repaired: {Change}", trigger, change);
-        var persisted = state.Update(p => p with { DriftRepairs = p.DriftRepairs + repaired });
-        await services.Store.SaveAsync(persisted, ct).ConfigureAwait(false);
-        Repaired?.Invoke();
     }
-
-    /// <summary>The same kernel objects wanted (warnings aside).</summary>
-    private static bool SameShape(KernelIntent a, KernelIntent b) => a == b with { Warnings = a.Warnings };
 }

@@ -1,5 +1,6 @@
 using BranchConnector.Agent.Health;
 using BranchConnector.Agent.Linux.WireGuard;
+using BranchConnector.Agent.Tools;
 using Microsoft.Extensions.Logging;
 
 namespace BranchConnector.Agent.Hosting;
@@ -9,18 +10,20 @@ namespace BranchConnector.Agent.Hosting;
 /// backbone (relay through the hub) when the path goes silent or comes back. Each switch is logged, re-planned
 /// through the one reconciler, and reported at once in TunnelStatus.
 /// </summary>
-public sealed class RelayMonitor(AgentServices services, DriftCheck reconcile, Func<CancellationToken, Task> publishTunnelStatus, ILogger<RelayMonitor> logger)
+public sealed class RelayMonitor(
+    AgentState state, IntentEnvironment environment, ICommandRunner runner, WorkQueue work, DriftCheck reconcile,
+    Func<CancellationToken, Task> publishTunnelStatus, TimeProvider clock, ILogger<RelayMonitor> logger)
 {
     private IReadOnlyDictionary<string, MemberTraffic> _traffic = new Dictionary<string, MemberTraffic>();
-    private readonly DateTimeOffset _startedAt = services.Clock.GetUtcNow();
+    private readonly DateTimeOffset _startedAt = clock.GetUtcNow();
 
     public async Task RunAsync(CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
         {
-            var peering = services.State.Peering;
+            var peering = state.Peering;
             var timeout = peering.WireGuardGroups.Count == 0 ? 30 : peering.WireGuardGroups.Min(g => g.DirectTimeoutS);
-            await Task.Delay(TimeSpan.FromSeconds(Math.Clamp(timeout / 4.0, 1, 10)), services.Clock, ct).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromSeconds(Math.Clamp(timeout / 4.0, 1, 10)), clock, ct).ConfigureAwait(false);
             try
             {
                 await LookAsync(ct).ConfigureAwait(false);
@@ -34,22 +37,22 @@ public sealed class RelayMonitor(AgentServices services, DriftCheck reconcile, F
 
     private async Task LookAsync(CancellationToken ct)
     {
-        var peering = services.State.Peering;
-        if (peering.WireGuardInterface is not { } name || services.State.Config.Backbone is null)
+        var peering = state.Peering;
+        if (peering.WireGuardInterface is not { } name || state.Config.Backbone is null)
         {
             _traffic = new Dictionary<string, MemberTraffic>();
-            if (services.Environment.RelayedMembers.Count > 0) services.Environment.SetRelayed(new HashSet<string>());
+            if (environment.RelayedMembers.Count > 0) environment.SetRelayed(new HashSet<string>());
             return;
         }
-        var device = await WgShow.ReadAsync(services.Runner, name, ct).ConfigureAwait(false);
-        var configuredAt = services.State.PeeringConfiguredAt ?? _startedAt;
-        var before = services.Environment.RelayedMembers;
-        var decision = PeeringPaths.Decide(peering, device, _traffic, before, configuredAt, services.Clock.GetUtcNow());
+        var device = await WgShow.ReadAsync(runner, name, ct).ConfigureAwait(false);
+        var configuredAt = state.PeeringConfiguredAt ?? _startedAt;
+        var before = environment.RelayedMembers;
+        var decision = PeeringPaths.Decide(peering, device, _traffic, before, configuredAt, clock.GetUtcNow());
         _traffic = decision.Traffic;
         if (decision.Switches.Count == 0) return;
         foreach (var s in decision.Switches) logger.LogWarning("peering path: {Switch}", s);
-        services.Environment.SetRelayed(decision.Relayed);
-        services.Work.Enqueue("relay switch", async c =>
+        environment.SetRelayed(decision.Relayed);
+        work.Enqueue("relay switch", async c =>
         {
             await reconcile.RunOnceAsync("relay switch", c).ConfigureAwait(false);
             await publishTunnelStatus(c).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using BranchConnector.Agent.Desired;
 using BranchConnector.Agent.Protocol;
+using BranchConnector.Agent.State;
 using Microsoft.Extensions.Logging;
 
 namespace BranchConnector.Agent.Hosting;
@@ -9,31 +10,33 @@ namespace BranchConnector.Agent.Hosting;
 /// them, so the tunnel comes up after a reboot with the hub unreachable, and a restarted agent adopts a live
 /// state that already matches with zero operations. Leftovers of a crashed run are removed by the same pass.
 /// </summary>
-public sealed class StartupReconcile(AgentServices services, ILogger<StartupReconcile> logger)
+public sealed class StartupReconcile(StateStore store, ApplyCoordinator coordinator, StateCommitter commit, SequenceRecordStore sequences, ILogger<StartupReconcile> logger)
 {
     public async Task RunAsync(CancellationToken ct)
     {
-        var batchBytes = await services.Store.LoadBatchAsync(ct).ConfigureAwait(false);
-        var peeringBytes = await services.Store.LoadPeeringAsync(ct).ConfigureAwait(false);
+        var batchBytes = await store.LoadBatchAsync(ct).ConfigureAwait(false);
+        var peeringBytes = await store.LoadPeeringAsync(ct).ConfigureAwait(false);
         DecodedBatch? batch = null;
         DecodedPeering? peering = null;
         if (batchBytes is not null)
         {
             var decoded = BatchDecoder.Decode(batchBytes);
             if (decoded.IsValid) batch = decoded.Batch;
-            else logger.LogError("persisted batch {Path} is not valid any more ({Error}); starting without it", services.Store.BatchPath, decoded.FirstError);
+            else logger.LogError("persisted batch {Path} is not valid any more ({Error}); starting without it", store.BatchPath, decoded.FirstError);
         }
         if (peeringBytes is not null)
         {
             var decoded = PeeringDecoder.Decode(peeringBytes);
             if (decoded.IsValid) peering = decoded.Peering;
-            else logger.LogError("persisted peering {Path} is not valid any more ({Error}); starting without it", services.Store.PeeringPath, decoded.FirstError);
+            else logger.LogError("persisted peering {Path} is not valid any more ({Error}); starting without it", store.PeeringPath, decoded.FirstError);
         }
 
         var config = batch?.Config ?? DesiredConfig.Empty;
         var peeringDoc = peering?.Peering ?? DesiredPeering.Empty;
-        var (intent, outcome) = await services.Coordinator.ApplyAsync(config, peeringDoc, "start-up", rollbackOnFailure: false, ct).ConfigureAwait(false);
-        services.State.SetApplied(batch, peering, intent, intent.Warnings);
+        // The last-known-good keys were used before this start: without a sequence record they are not installed again.
+        sequences.MarkUsedBefore(Linux.Xfrm.XfrmIntent.From(peeringDoc).Sas.Select(Linux.Xfrm.SaSequenceKey.Of));
+        var (intent, outcome) = await coordinator.ApplyAsync(config, peeringDoc, "start-up", rollbackOnFailure: false, ct).ConfigureAwait(false);
+        commit.CommitStartup(batch, peering, intent);
         if (outcome.Succeeded)
             logger.LogInformation("start-up: batch {Sequence}, peering {Peering}: {Count} operations, {Unchanged} already in place",
                 batch?.Sequence, peering?.Sequence, outcome.Plan.Changes.Count(), outcome.Plan.Unchanged);

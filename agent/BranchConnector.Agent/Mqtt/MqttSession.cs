@@ -42,6 +42,7 @@ public sealed partial class MqttSession : IMqttSession, IMosquittoEvents
     private int _consecutiveKicks;
     /// <summary>A connect attempt failed since the last connection: the broker itself was down.</summary>
     private bool _brokerWasDown;
+    private MarkedConnectProxy? _proxy;
 
     public MqttSession(MqttSessionOptions options, ILogger<MqttSession> logger)
     {
@@ -124,6 +125,7 @@ public sealed partial class MqttSession : IMqttSession, IMosquittoEvents
         {
             _inbound.Writer.TryComplete();
         }
+        if (_proxy is not null) await _proxy.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
     }
 
@@ -259,6 +261,11 @@ public sealed partial class MqttSession : IMqttSession, IMosquittoEvents
                 RecordFailure(endpoint, $"TLS settings rejected ({MosquittoLibrary.ErrorText(rc)}): check ca_file, cert_file and key_file are readable PEM files");
                 return null;
             }
+        }
+        if (rc == MosquittoConstants.ErrSuccess && _options.SocketMark is { } mark)
+        {
+            _proxy ??= new MarkedConnectProxy(mark, _options.ConnackTimeout);
+            rc = client.SetSocks5(_proxy.Host, _proxy.Port, _proxy.Username, _proxy.Password);
         }
         if (rc == MosquittoConstants.ErrSuccess)
             rc = client.SetWill(_options.WillTopic, _options.WillPayload.Span, qos: 1, retain: true);

@@ -53,6 +53,12 @@ public sealed record MqttSessionOptions
     /// <summary>Runs after every successful (re)connect, once the subscription is queued. Its token ends with the connection.</summary>
     public Func<IMqttSession, CancellationToken, Task>? OnConnected { get; init; }
 
+    /// <summary>
+    /// When set, every broker connection is made from a socket carrying this fwmark (through the in-process
+    /// <see cref="MarkedConnectProxy"/>), so a full tunnel never captures the control plane.
+    /// </summary>
+    public uint? SocketMark { get; init; }
+
     /// <summary>Where the status timestamps come from (a fake clock in tests).</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 

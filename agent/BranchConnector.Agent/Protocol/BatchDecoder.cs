@@ -1,7 +1,6 @@
 using System.Text.Json;
 using BranchConnector.Agent.Desired;
 using BranchConnector.Agent.Protocol.Reading;
-using BranchConnector.Agent.Protocol.Topics;
 
 namespace BranchConnector.Agent.Protocol;
 
@@ -12,8 +11,7 @@ namespace BranchConnector.Agent.Protocol;
 /// </summary>
 public static class BatchDecoder
 {
-    public static readonly IReadOnlyList<string> Topics =
-        [InterfaceTopic.Name, WireGuardTopic.Name, StaticTopic.Name, Nat44Topic.Name, AclTopic.Name, MonitoringTopic.Name];
+    public static readonly IReadOnlyList<string> Topics = [.. BatchTopics.All.Select(t => t.Name)];
 
     public static BatchDecodeResult Decode(ReadOnlySpan<byte> payload)
     {
@@ -60,19 +58,8 @@ public static class BatchDecoder
             NumberScan.ReportNonIntegers(b.Element, b.Path, errors);
             if (topic is null || firstSeen.GetValueOrDefault(topic, -1) != i) continue;
             topics.Add(topic);
-            config = Apply(config, topic, b);
+            config = BatchTopics.Find(topic)?.Apply(config, b) ?? config;
         }
         return config with { Topics = topics.ToEquatableList() };
     }
-
-    private static DesiredConfig Apply(DesiredConfig config, string topic, ObjectReader body) => topic switch
-    {
-        InterfaceTopic.Name => config with { Interfaces = InterfaceTopic.Read(body) },
-        WireGuardTopic.Name => config with { Backbone = WireGuardTopic.Read(body) },
-        StaticTopic.Name => config with { Routes = StaticTopic.Read(body) },
-        Nat44Topic.Name => config with { Nat = Nat44Topic.Read(body) },
-        AclTopic.Name => config with { Acl = AclTopic.Read(body) },
-        MonitoringTopic.Name => config with { Monitoring = MonitoringTopic.Read(body) },
-        _ => config,
-    };
 }

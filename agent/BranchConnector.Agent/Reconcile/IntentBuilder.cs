@@ -31,6 +31,8 @@ public static class IntentBuilder
         var rules = new List<DesiredRule>();
         var tunnels = new List<TunnelInterface>();
         var warnings = new List<string>();
+        var sysctls = new List<DesiredSysctl>();
+        TunnelMark? tunnelMark = null;
 
         links.AddRange(config.Interfaces.Select(DesiredLinkState.From));
         routes.AddRange(config.Routes.Select(DesiredRoute.From));
@@ -51,14 +53,14 @@ public static class IntentBuilder
         {
             var resolved = hub.Endpoint is null ? null : await env.ResolveAsync(hub.Endpoint, ct).ConfigureAwait(false);
             if (resolved?.Warning is { } w) warnings.Add(w);
-            var fullTunnel = hub.AllowedIps.Any(IsDefaultRoute);
-            var mtu = backbone.Mtu ?? await env.MtuTowardsAsync(HostOf(resolved?.Address), ct).ConfigureAwait(false);
+            var fullTunnel = FullTunnel.For(backbone.Interface, hub.AllowedIps);
+            var mtu = backbone.Mtu ?? await env.MtuTowardsAsync(resolved?.Address is { } a ? Protocol.Values.HostPort.HostOf(a) : null, ct).ConfigureAwait(false);
             var hubAllowed = hub.AllowedIps.Concat(relayableViaHub).Distinct(StringComparer.Ordinal).ToEquatableList();
             devices.Add(new DesiredWgDevice(
                 backbone.Interface,
                 env.PublicKeyFor(KeyNames.Backbone),
                 backbone.ListenPort,
-                fullTunnel ? FullTunnel.DefaultFwmark : 0,
+                fullTunnel is null ? 0 : FullTunnel.DefaultFwmark,
                 [new DesiredWgPeer(hub.PublicKey, hub.PresharedKey, resolved?.Address, hubAllowed, hub.PersistentKeepalive ?? 0)])
             {
                 KeyName = KeyNames.Backbone,
@@ -67,23 +69,24 @@ public static class IntentBuilder
             // Routes for what the hub serves; relayed members' routes come from the peering part above.
             foreach (var cidr in hub.AllowedIps.Where(c => !IsDefaultRoute(c)))
                 routes.Add(new DesiredRoute(cidr, null, backbone.Interface, null, RoutingTables.Main));
-            if (fullTunnel)
+            if (fullTunnel is not null)
             {
-                var ft = FullTunnel.Plan(backbone.Interface, FullTunnel.DefaultFwmark, FullTunnel.DefaultTable,
-                    includeIpv6: hub.AllowedIps.Contains("::/0"));
-                routes.AddRange(ft.Routes);
-                rules.AddRange(ft.Rules);
+                routes.AddRange(fullTunnel.Routes);
+                rules.AddRange(fullTunnel.Rules);
+                sysctls.AddRange(fullTunnel.Sysctls);
+                tunnelMark = new TunnelMark(FullTunnel.DefaultFwmark, fullTunnel.Families.ToEquatableList());
             }
             tunnels.Add(new TunnelInterface(backbone.Interface, mtu));
         }
 
         routes = WithoutShadowedRoutes(routes, config.Routes.Count);
         var firewall = env.ManageFirewall
-            ? new FirewallIntent(config.Nat, config.Acl, tunnels.OrderBy(t => t.Name, StringComparer.Ordinal).ToEquatableList())
+            ? new FirewallIntent(config.Nat, config.Acl, tunnels.OrderBy(t => t.Name, StringComparer.Ordinal).ToEquatableList()) { TunnelMark = tunnelMark }
             : null;
         return new KernelIntent(links.ToEquatableList(), devices.ToEquatableList(), routes.ToEquatableList(), rules.ToEquatableList(), firewall)
         {
             Warnings = warnings.ToEquatableList(),
+            Sysctls = sysctls.ToEquatableList(),
             Ipsec = peering.IpsecGroups,
         };
     }
@@ -146,15 +149,7 @@ public static class IntentBuilder
         return kept;
     }
 
-    private static bool IsDefaultRoute(string cidr) => cidr is "0.0.0.0/0" or "::/0";
+    private static bool IsDefaultRoute(string cidr) => FullTunnel.IsDefaultRoute(cidr);
 
     private static string HostCidr(string ip) => ip.Contains('/') ? ip : ip.Contains(':') ? ip + "/128" : ip + "/32";
-
-    private static string? HostOf(string? hostPort)
-    {
-        if (hostPort is null) return null;
-        if (hostPort.StartsWith('[')) return hostPort[1..hostPort.IndexOf(']')];
-        var colon = hostPort.LastIndexOf(':');
-        return colon < 0 ? hostPort : hostPort[..colon];
-    }
 }

@@ -28,6 +28,9 @@ public sealed record KernelIntent(
     /// <summary>When set, the firewall's own chains are deleted rather than left empty.</summary>
     public bool RemoveAll { get; init; }
 
+    /// <summary>Kernel settings (the full tunnel's src_valid_mark); restored when no longer wanted if the agent changed them.</summary>
+    public EquatableList<DesiredSysctl> Sysctls { get; init; } = [];
+
     /// <summary>Things that did not stop the apply but an operator should see (a DNS failure, say).</summary>
     public EquatableList<string> Warnings { get; init; } = [];
 }

@@ -15,5 +15,8 @@ public sealed record ObservedState(
     ObservedFirewall? Firewall,
     ObservedXfrm Xfrm)
 {
+    /// <summary>The values of <see cref="SysctlPlanner.Managed"/> (a key that could not be read is absent).</summary>
+    public IReadOnlyDictionary<string, string> Sysctls { get; init; } = new Dictionary<string, string>();
+
     public IReadOnlySet<string> LinkNames => Links.Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
 }

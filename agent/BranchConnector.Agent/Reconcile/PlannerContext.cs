@@ -23,4 +23,7 @@ public sealed record PlannerContext(
 
     /// <summary>False on a kernel without ESP: SAs are not planned (they cannot be installed), policies still are.</summary>
     public bool EspAvailable { get; init; } = true;
+
+    /// <summary>The IPSec sequence record and the SAs used before: where an SA installed again starts (docs/xfrm.md).</summary>
+    public OutboundSequences Sequences { get; init; } = OutboundSequences.None;
 }

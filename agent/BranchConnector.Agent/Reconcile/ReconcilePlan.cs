@@ -22,6 +22,12 @@ public sealed record ReconcilePlan(
     /// <summary>Parts of the intent this box cannot carry out (named, not failed): e.g. SAs on a kernel without ESP.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>IPSec SA start numbers to record before the plan runs (write-ahead, like <see cref="OwnedBefore"/>).</summary>
+    public IReadOnlyDictionary<SaSequenceKey, ulong> SequencesBefore { get; init; } = new Dictionary<SaSequenceKey, ulong>();
+
+    /// <summary>Links whose outbound SA is not installed with the keys the agent has: the hub must send new ones.</summary>
+    public IReadOnlyList<RekeyNeed> RekeyNeeds { get; init; } = [];
+
     public bool IsEmpty => Commands.Count == 0;
     public int Count(ChangeKind kind) => Commands.Sum(c => c.Changes.Count(x => x.Kind == kind));
     public IEnumerable<PlannedChange> Changes => Commands.SelectMany(c => c.Changes);

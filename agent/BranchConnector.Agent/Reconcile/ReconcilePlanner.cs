@@ -32,6 +32,7 @@ public static class ReconcilePlanner
         var iface = InterfacePlanner.Plan(intent.Links, links, ownedAddresses);
 
         var routes = RoutePlanner.Plan(intent.Routes, intent.Rules, observed.Routes, observed.Rules);
+        var sysctls = SysctlPlanner.Plan(intent.Sysctls, observed.Sysctls, ctx.Owned.Sysctls);
         var firewall = ctx.FirewallBackend is null || observed.Firewall is null ? SubsystemPlan.Nothing
             : intent.RemoveAll ? FirewallPlanner.PlanCleanup(observed.Firewall, ctx.FirewallBackend)
             : intent.Firewall is not null ? FirewallPlanner.Plan(ctx.FirewallSettings, intent.Firewall, observed.Firewall, ctx.FirewallBackend)
@@ -39,9 +40,9 @@ public static class ReconcilePlanner
 
         var xfrm = intent.RemoveAll
             ? XfrmPlanner.PlanCleanup(observed.Xfrm)
-            : XfrmPlanner.Plan(new DesiredPeering([], intent.Ipsec), observed.Xfrm, ctx.RetiringSas, ctx.Now);
+            : XfrmPlanner.Plan(new DesiredPeering([], intent.Ipsec), observed.Xfrm, ctx.RetiringSas, ctx.Now, ctx.Sequences);
 
-        var warnings = new List<string>();
+        var warnings = xfrm.RekeyNeeds.Select(n => n.Describe()).ToList();
         var stateAdds = xfrm.States.Commands.Where(c => !c.IsRemoval).ToList();
         if (!ctx.EspAvailable && stateAdds.Count > 0)
         {
@@ -53,6 +54,8 @@ public static class ReconcilePlanner
         up.AddRange(wg.Creates);
         up.AddRange(iface.Plan.Commands.Where(c => !c.IsRemoval));
         up.AddRange(wg.Configures);
+        // src_valid_mark before the rules that make the reverse-path check depend on it.
+        up.AddRange(sysctls.Set.Commands);
         up.AddRange(routes.Commands.Where(c => !c.IsRemoval));
         up.AddRange(firewall.Commands.Where(c => !c.IsRemoval));
         // SAs before the policies that use them; policies out before the SAs go.
@@ -63,17 +66,24 @@ public static class ReconcilePlanner
         down.AddRange(xfrm.States.Commands.Where(c => c.IsRemoval));
         down.AddRange(firewall.Commands.Where(c => c.IsRemoval));
         down.AddRange(routes.Commands.Where(c => c.IsRemoval));
+        down.AddRange(sysctls.Restore.Commands);
         down.AddRange(wg.Deletes);
         down.AddRange(iface.Plan.Commands.Where(c => c.IsRemoval));
 
         var before = new OwnershipRecord(
             ownedDevices.Union(created).Order(StringComparer.Ordinal).ToList(),
-            Entries(iface.OwnedBeforeApply));
+            Entries(iface.OwnedBeforeApply)) { Sysctls = sysctls.OwnedBefore };
         var after = new OwnershipRecord(
             ownedDevices.Union(created).Where(d => !deleted.Contains(d)).Order(StringComparer.Ordinal).ToList(),
-            Entries(iface.OwnedAfterApply));
-        var unchanged = wg.Unchanged + iface.Plan.Unchanged + routes.Unchanged + firewall.Unchanged + xfrm.States.Unchanged + xfrm.Policies.Unchanged;
-        return new ReconcilePlan([.. up, .. down], iface.Problems, unchanged, before, after) { RetiringSas = xfrm.Retiring, Warnings = warnings };
+            Entries(iface.OwnedAfterApply)) { Sysctls = sysctls.OwnedAfter };
+        var unchanged = wg.Unchanged + iface.Plan.Unchanged + routes.Unchanged + sysctls.Set.Unchanged + firewall.Unchanged + xfrm.States.Unchanged + xfrm.Policies.Unchanged;
+        return new ReconcilePlan([.. up, .. down], iface.Problems, unchanged, before, after) {
+            RetiringSas = xfrm.Retiring,
+            Warnings = warnings,
+            // Nothing is installed on a kernel without ESP: reserving numbers there would only burn a margin per plan.
+            SequencesBefore = ctx.EspAvailable ? xfrm.SequencesBefore : new Dictionary<SaSequenceKey, ulong>(),
+            RekeyNeeds = xfrm.RekeyNeeds,
+        };
     }
 
     private static List<OwnedAddressEntry> Entries(IReadOnlySet<OwnedAddress> set) =>

@@ -8,7 +8,8 @@ namespace BranchConnector.Agent.Reconcile;
 /// observe → plan → apply, for every trigger (batch, peering, start-up, drift check, rollback, cleanup).
 /// Callers serialise calls; the reconciler itself holds no desired state.
 /// </summary>
-public sealed class Reconciler(StateObserver observer, PlanApplier applier, OwnershipJournal journal, Func<PlannerContext> context, ILogger<Reconciler> logger)
+public sealed class Reconciler(StateObserver observer, PlanApplier applier, OwnershipJournal journal, Func<PlannerContext> context, ILogger<Reconciler> logger,
+    SequenceRecordStore? sequences = null)
 {
     /// <summary>Observes and plans without changing anything (render, status, tests).</summary>
     public async Task<ReconcilePlan> PlanAsync(KernelIntent intent, CancellationToken ct)
@@ -36,6 +37,7 @@ public sealed class Reconciler(StateObserver observer, PlanApplier applier, Owne
             var none = new ReconcilePlan([], [], 0, journal.Current, journal.Current);
             return new ReconcileOutcome(none, null, [ex.Message], false, null, Stopwatch.GetElapsedTime(started));
         }
+        sequences?.SetRekeyNeeds(plan.RekeyNeeds);
         if (plan.Problems.Count > 0)
         {
             var problems = plan.Problems.Select(p => p.Message).ToList();
@@ -50,6 +52,7 @@ public sealed class Reconciler(StateObserver observer, PlanApplier applier, Owne
 
         foreach (var change in plan.Changes) logger.LogInformation("{Trigger}: {Change}", trigger, change);
         await journal.SaveAsync(plan.OwnedBefore, ct).ConfigureAwait(false);
+        if (sequences is not null) await sequences.RecordAsync(plan.SequencesBefore, ct).ConfigureAwait(false);
         var apply = await applier.ApplyAsync(plan, ct).ConfigureAwait(false);
         if (apply.Succeeded)
         {
@@ -65,6 +68,7 @@ public sealed class Reconciler(StateObserver observer, PlanApplier applier, Owne
         var back = await PlanAsync(fallback, ct).ConfigureAwait(false);
         foreach (var change in back.Changes) logger.LogInformation("{Trigger} rollback: {Change}", trigger, change);
         await journal.SaveAsync(back.OwnedBefore, ct).ConfigureAwait(false);
+        if (sequences is not null) await sequences.RecordAsync(back.SequencesBefore, ct).ConfigureAwait(false);
         var rollback = await applier.ApplyAsync(back, ct).ConfigureAwait(false);
         if (rollback.Succeeded) await journal.SaveAsync(back.OwnedAfter, ct).ConfigureAwait(false);
         else logger.LogError("{Trigger} rollback: {Command} failed: {Stderr}", trigger, rollback.Failure!.CommandText, rollback.Failure.Stderr);

@@ -10,10 +10,13 @@ namespace BranchConnector.Agent.Reconcile;
 
 /// <summary>
 /// Reads the live state with a fixed number of read-only processes (independent of how many routes or rules
-/// exist): ip addr, ip route and ip rule per family, wg show per agent device, iptables-save per family.
+/// exist): ip addr, ip route and ip rule per family, wg show per agent device, iptables-save per family; and
+/// the managed sysctls from /proc/sys without a process.
 /// </summary>
-public sealed class StateObserver(ICommandRunner runner, FirewallBackend? firewallBackend)
+public sealed class StateObserver(ICommandRunner runner, FirewallBackend? firewallBackend, SysctlReader? sysctls = null)
 {
+    private readonly SysctlReader _sysctls = sysctls ?? new SysctlReader();
+
     public async Task<ObservedState> ObserveAsync(IEnumerable<string> wgDevices, CancellationToken ct)
     {
         var linksTask = ReadAsync(AddressParser.Request, AddressParser.Parse, ct);
@@ -23,6 +26,7 @@ public sealed class StateObserver(ICommandRunner runner, FirewallBackend? firewa
         var rules6 = ReadAsync(RuleParser.Request(IpFamily.V6), s => RuleParser.Parse(s, IpFamily.V6), ct);
         var firewallTask = firewallBackend is null ? Task.FromResult<ObservedFirewall?>(null) : ObserveFirewallAsync(firewallBackend, ct);
         var xfrmTask = new XfrmObserver(runner).ObserveAsync(ct);
+        var sysctlTask = _sysctls.ReadAsync(SysctlPlanner.Managed, ct);
 
         var links = await linksTask.ConfigureAwait(false);
         var existing = links.Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
@@ -38,7 +42,10 @@ public sealed class StateObserver(ICommandRunner runner, FirewallBackend? firewa
             [.. await routes4.ConfigureAwait(false), .. await routes6.ConfigureAwait(false)],
             [.. await rules4.ConfigureAwait(false), .. await rules6.ConfigureAwait(false)],
             await firewallTask.ConfigureAwait(false),
-            await xfrmTask.ConfigureAwait(false));
+            await xfrmTask.ConfigureAwait(false))
+        {
+            Sysctls = await sysctlTask.ConfigureAwait(false),
+        };
     }
 
     private async Task<ObservedFirewall?> ObserveFirewallAsync(FirewallBackend backend, CancellationToken ct) =>

@@ -49,6 +49,7 @@ public sealed class PublishedBinaryConfigTests : IAsyncLifetime
     [InlineData("serial: BC-1\nbroker: { urls: [mqtt://a], keepalive_s: 2 }\n", "broker.keepalive_s: '2' must be an integer from 5 to 3600")]
     [InlineData("serial: BC-1\nbroker: { urls: [mqtts://a] }\n", "broker.ca_file: missing (required because broker.urls[0] is mqtts://)")]
     [InlineData("serial: BC-1\nlog: { level: loud }\nbroker: { urls: [mqtt://a] }\n", "log.level: 'loud' must be one of verbose, debug, information, warning, error, fatal")]
+    [InlineData("serial: BC-1\nbroker: { urls: [mqtt://a] }\nmetrics: { listen: \"0.0.0.0:9188\" }\n", "metrics.listen: '0.0.0.0:9188': refusing to serve metrics on every address; write the one address out, e.g. 127.0.0.1:9188")]
     [InlineData("serial: BC-1\nbroker: { urls: [mqtt://h }\n", "line 2, column 27: invalid YAML: While parsing a flow sequence, did not find expected ',' or ']'.")]
     public async Task A_wrong_setting_exits_78_with_one_stderr_line_naming_key_and_file(string yaml, string problem)
     {

@@ -31,6 +31,16 @@ public sealed class MqttObserver : IAsyncDisposable
         get { lock (_messages) return _messages.Where(m => m.Topic != _probeTopic).ToArray(); }
     }
 
+    /// <summary>
+    /// How long mosquitto_sub may take to receive its own probe: 10 s, or BC_MQTT_READY_TIMEOUT_S (the VM lane runs
+    /// the test hub under qemu TCG, where starting a client and publishing a probe takes several seconds each).
+    /// </summary>
+    private static TimeSpan ReadyLimit =>
+        int.TryParse(Environment.GetEnvironmentVariable("BC_MQTT_READY_TIMEOUT_S"), System.Globalization.NumberStyles.Integer,
+            System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+            ? TimeSpan.FromSeconds(seconds)
+            : TimeSpan.FromSeconds(10);
+
     public static Task<MqttObserver> StartAsync(MosquittoBroker broker, string user, params string[] filters) =>
         StartAsync(broker, user, null, filters);
 
@@ -58,7 +68,7 @@ public sealed class MqttObserver : IAsyncDisposable
         process.BeginErrorReadLine();
 
         var started = Stopwatch.StartNew();
-        while (started.Elapsed < TimeSpan.FromSeconds(10))
+        while (started.Elapsed < ReadyLimit)
         {
             await broker.PublishAsync(user, probe, "probe"u8.ToArray(), qos: 0);
             lock (observer._messages)

@@ -8,8 +8,29 @@ internal static class StatusCli
 {
     public static Task<CommandResult> RunAsync(params string[] args) => Sh.RunAsync(AgentBinary.Path, args);
 
-    public static Task<CommandResult> RunAsUserAsync(string user, params string[] args) =>
-        Sh.RunAsync("runuser", ["-u", user, "--", AgentBinary.Path, .. args]);
+    /// <summary>
+    /// Runs a copy of the binary as <paramref name="user"/>: the checkout may lie under a 0700 directory (a CI
+    /// `mktemp -d`) that another user cannot traverse, so the copy goes to a fresh 0755 directory under /tmp
+    /// and is removed afterwards.
+    /// </summary>
+    public static async Task<CommandResult> RunAsUserAsync(string user, params string[] args)
+    {
+        const UnixFileMode Reachable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+        var dir = Path.Combine("/tmp", "bc-cli-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(dir, Reachable);
+        try
+        {
+            var copy = Path.Combine(dir, "branch-connector");
+            File.Copy(AgentBinary.Path, copy);
+            File.SetUnixFileMode(copy, Reachable);
+            return await Sh.RunAsync("runuser", ["-u", user, "--", copy, .. args]);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 
     public static Task<CommandResult> RunInNamespaceAsync(string ns, params string[] args) =>
         Sh.RunAsync("ip", ["netns", "exec", ns, AgentBinary.Path, .. args]);

@@ -54,9 +54,16 @@ internal static class SampleIntents
         Acl("lan-out", AclChain.Forward, AclAction.Accept, "lan0", null, "192.168.10.0/24"),
     ]), [Wg0, Wg2]);
 
+    /// <summary>A dual-stack full tunnel on wg0 with an accept-all acl: the connmark chains in both families.</summary>
+    public static readonly FirewallIntent FullTunnelDualStack = new([], AclSpec.Empty, [Wg0])
+    {
+        TunnelMark = new TunnelMark(51820, [BranchConnector.Agent.Linux.IpFamily.V4, BranchConnector.Agent.Linux.IpFamily.V6]),
+    };
+
     public static IEnumerable<(string Name, FirewallIntent Intent)> All() =>
     [
         ("empty", Empty), ("acl-only", AclOnly), ("nat-only", NatOnly), ("mixed", Mixed),
         ("v6-acl", V6Acl), ("drop-policies", DropPolicies), ("two-tunnels", TwoTunnels),
+        ("full-tunnel-dual-stack", FullTunnelDualStack),
     ];
 }

@@ -61,6 +61,23 @@ public class PlanGoldenTests
         Routes.GoldenText.AssertMatches("full-tunnel.txt", text);
     }
 
+    [Fact]
+    public async Task A_dual_stack_full_tunnel_and_back_to_split_restores_what_the_agent_changed()
+    {
+        var full = await PlanCases.IntentAsync(PlanCases.Config(("interface", PlanCases.Interface()),
+            ("wireguard", PlanCases.WireGuard("dedicated_edge", "0.0.0.0/0", "::/0"))));
+        var before = PlanCases.Empty with { Sysctls = new Dictionary<string, string> { ["net.ipv4.conf.all.src_valid_mark"] = "0" } };
+        var up = Plan(full, before, OwnershipRecord.Empty);
+        Routes.GoldenText.AssertMatches("full-tunnel-dual-stack.txt", PlanRenderer.Render(up));
+        Assert.Equal("0", Assert.Single(up.OwnedAfter.Sysctls).Original);
+
+        var split = await PlanCases.IntentAsync(PlanCases.Config(("interface", PlanCases.Interface()), ("wireguard", PlanCases.WireGuard())));
+        var applied = PlanCases.InPlace(full) with { Sysctls = new Dictionary<string, string> { ["net.ipv4.conf.all.src_valid_mark"] = "1" } };
+        var down = Plan(split, applied, up.OwnedAfter);
+        Routes.GoldenText.AssertMatches("full-tunnel-to-split.txt", PlanRenderer.Render(down));
+        Assert.Empty(down.OwnedAfter.Sysctls);
+    }
+
     private static ReconcilePlan Plan(KernelIntent intent, ObservedState observed, OwnershipRecord owned) =>
         ReconcilePlanner.Plan(intent, observed, PlanCases.Context(owned));
 }

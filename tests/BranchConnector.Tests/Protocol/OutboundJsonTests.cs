@@ -43,8 +43,10 @@ public class OutboundJsonTests
         Assert.Equal("""{"v":1,"serial":"BC-1","state":"active","online":true,"since":"2026-11-22T10:00:00.123Z","sent_at":"2026-11-22T10:00:00.123Z"}""",
             Json(ProtocolJson.Serialize(new StatePayload("BC-1", "active", true, At, At))));
         Assert.Equal("""{"v":1,"serial":"BC-1","online":false}""", Json(ProtocolJson.Serialize(new LastWillPayload("BC-1"))));
-        Assert.Equal("""{"v":1,"serial":"BC-1","have_sequence":41,"have_config_hash":"h","have_peering_sequence":null}""",
-            Json(ProtocolJson.Serialize(new ConfigRequestPayload("BC-1", 41, "h", null))));
+        Assert.Equal("""{"v":1,"serial":"BC-1","have_sequence":41,"have_config_hash":"h","have_peering_sequence":null,"rekey_links":[],"sequence_record":"kept"}""",
+            Json(ProtocolJson.Serialize(new ConfigRequestPayload("BC-1", 41, "h", null, [], ConfigRequestPayload.Kept))));
+        Assert.Equal("""{"v":1,"serial":"BC-1","have_sequence":null,"have_config_hash":null,"have_peering_sequence":7,"rekey_links":[{"link":"l-1","spi":"0x0000c001","reason":"no_sequence_record"}],"sequence_record":"new"}""",
+            Json(ProtocolJson.Serialize(new ConfigRequestPayload("BC-1", null, null, 7, [new RekeyLink("l-1", "0x0000c001", "no_sequence_record")], ConfigRequestPayload.New))));
         Assert.Equal("""{"v":1,"serial":"BC-1","state":"active","sent_at":"2026-11-22T10:00:00.123Z","uptime_s":5,"config_sequence":42}""",
             Json(ProtocolJson.Serialize(new KeepalivePayload("BC-1", "active", At, 5, 42))));
         Assert.Equal("""{"v":1,"t0":1700000000000}""", Json(ProtocolJson.Serialize(new TimeRequestPayload(1700000000000))));
@@ -68,9 +70,9 @@ public class OutboundJsonTests
         var inform = new InformPayload("BC-1", At, "0.1.0", "box", "Debian GNU/Linux 13", "6.12.0", ["192.168.10.1"], "203.0.113.10",
             new StunReport("stun.example.net:3478", "203.0.113.10:40000", "endpoint-independent", false, At),
             new TimeReport(12, 30, true, At), "userspace", "iptables-nft", ["192.168.10.0/24"], 100, At,
-            new LastConfigReport(42, "h", At, true), 3);
+            new LastConfigReport(42, "h", At, true), 3, [new RekeyLink("l-2", "0x0000d001", "sequence_exhausted")]);
         Assert.Equal(
-            """{"v":1,"serial":"BC-1","sent_at":"2026-11-22T10:00:00.123Z","agent_version":"0.1.0","hostname":"box","os":"Debian GNU/Linux 13","kernel":"6.12.0","private_ips":["192.168.10.1"],"public_ip":"203.0.113.10","stun":{"server":"stun.example.net:3478","mapped_address":"203.0.113.10:40000","nat_mapping":"endpoint-independent","udp_blocked":false,"checked_at":"2026-11-22T10:00:00.123Z"},"time":{"offset_ms":12,"rtt_ms":30,"ntp_synchronized":true,"checked_at":"2026-11-22T10:00:00.123Z"},"wireguard_implementation":"userspace","firewall_backend":"iptables-nft","lan_subnets":["192.168.10.0/24"],"uptime_s":100,"started_at":"2026-11-22T10:00:00.123Z","last_config":{"sequence":42,"config_hash":"h","applied_at":"2026-11-22T10:00:00.123Z","success":true},"drift_repairs":3}""",
+            """{"v":1,"serial":"BC-1","sent_at":"2026-11-22T10:00:00.123Z","agent_version":"0.1.0","hostname":"box","os":"Debian GNU/Linux 13","kernel":"6.12.0","private_ips":["192.168.10.1"],"public_ip":"203.0.113.10","stun":{"server":"stun.example.net:3478","mapped_address":"203.0.113.10:40000","nat_mapping":"endpoint-independent","udp_blocked":false,"checked_at":"2026-11-22T10:00:00.123Z"},"time":{"offset_ms":12,"rtt_ms":30,"ntp_synchronized":true,"checked_at":"2026-11-22T10:00:00.123Z"},"wireguard_implementation":"userspace","firewall_backend":"iptables-nft","lan_subnets":["192.168.10.0/24"],"uptime_s":100,"started_at":"2026-11-22T10:00:00.123Z","last_config":{"sequence":42,"config_hash":"h","applied_at":"2026-11-22T10:00:00.123Z","success":true},"drift_repairs":3,"rekey_links":[{"link":"l-2","spi":"0x0000d001","reason":"sequence_exhausted"}]}""",
             Json(ProtocolJson.Serialize(inform)));
     }
 }

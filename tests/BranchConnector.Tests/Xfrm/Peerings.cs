@@ -25,7 +25,13 @@ internal static class Peerings
 
     public static ObservedXfrm Installed(XfrmIntent intent) => new(
         [.. intent.Sas.Select(s => new ObservedSa(s.Source, s.Destination, s.Spi, s.Reqid, "tunnel", XfrmRenderer.Aead,
-            XfrmKeyDigest.Of(s.Key.Value), XfrmRenderer.IcvBits, new SaEncap("espinudp", s.SourcePort, s.DestinationPort)))],
+            XfrmKeyDigest.Of(s.Key.Value), XfrmRenderer.IcvBits, new SaEncap("espinudp", s.SourcePort, s.DestinationPort))
+        {
+            Esn = true,
+            ReplayWindow = SaSequences.ReplayWindow,
+            OutboundSequence = 0,
+            InboundSequence = 0,
+        })],
         [.. intent.Policies.Select(p => new ObservedPolicy(p.Key, XfrmBands.Priority, [p.Template]))]);
 
     public static ObservedXfrm Union(ObservedXfrm a, ObservedXfrm b) =>

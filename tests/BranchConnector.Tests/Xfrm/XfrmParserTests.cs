@@ -50,7 +50,7 @@ public class XfrmParserTests
         Assert.Equal(3, states.Count);
         var outbound = states[0];
         Assert.Equal(new ObservedSa("198.51.100.2", "198.51.100.9", 0xc001, 0xbc00c3a1, "tunnel", "rfc4106(gcm(aes))",
-            XfrmKeyDigest.Of(new string('1', 72)), 128, new SaEncap("espinudp", 4500, 4500)), outbound);
+            XfrmKeyDigest.Of(new string('1', 72)), 128, new SaEncap("espinudp", 4500, 4500)) { OutboundSequence = 0, InboundSequence = 0 }, outbound);
         Assert.Null(outbound.Unmodeled);
         Assert.Equal(XfrmKeyDigest.Of(string.Concat(Enumerable.Repeat("12", 36))), states[1].KeyDigest);
         var legacy = states[2];
@@ -62,6 +62,34 @@ public class XfrmParserTests
             foreach (var digit in "123456")
                 Assert.DoesNotContain(new string(digit, 16), printed);
         }
+    }
+
+    [Fact]
+    public void Esn_states_give_64_bit_counters_and_the_window()
+    {
+        // iproute2 6.1 prints an ESN SA's replay state on the line after "anti-replay esn context:".
+        var states = XfrmStateParser.Parse(GoldenText.Read("xfrm-state-esn.txt"));
+        Assert.Equal(2, states.Count);
+        var outbound = states[0];
+        Assert.True(outbound.Esn);
+        Assert.Equal(128, outbound.ReplayWindow);
+        Assert.Equal(0x1_4000_0a2bUL, outbound.OutboundSequence);
+        var inbound = states[1];
+        Assert.Equal(0x2_0000_0010UL, inbound.InboundSequence);
+        Assert.Equal(0UL, inbound.OutboundSequence);
+    }
+
+    [Fact]
+    public void Nokeys_output_gives_the_counters_without_any_key()
+    {
+        var text = GoldenText.Read("xfrm-state-esn.txt");
+        var nokeys = string.Join('\n', text.Split('\n').Select(l => l.TrimStart().StartsWith("aead ", StringComparison.Ordinal)
+            ? "\taead rfc4106(gcm(aes)) <<Keys hidden>> 128" : l));
+        var states = XfrmStateParser.Parse(nokeys);
+        Assert.All(states, s => Assert.Null(s.KeyDigest));
+        Assert.Equal(128, states[0].IcvBits);
+        Assert.Equal(0x1_4000_0a2bUL, states[0].OutboundSequence);
+        Assert.Equal(["ip", "xfrm", "state", "list", "nokeys"], [XfrmStateParser.RequestWithoutKeys.FileName, .. XfrmStateParser.RequestWithoutKeys.Arguments]);
     }
 
     [Fact]

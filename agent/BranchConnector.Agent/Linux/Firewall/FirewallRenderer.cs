@@ -5,7 +5,8 @@ namespace BranchConnector.Agent.Linux.Firewall;
 
 /// <summary>
 /// Turns a <see cref="FirewallIntent"/> into the rules of each own chain, per family. Pure. IPv6 is managed only
-/// when the acl needs it: an IPv6-only rule, or any drop/reject (so blocking cannot be bypassed over IPv6).
+/// when the acl needs it: an IPv6-only rule, or any drop/reject (so blocking cannot be bypassed over IPv6), or when
+/// the full tunnel carries ::/0 (its connmark chains).
 /// </summary>
 public static class FirewallRenderer
 {
@@ -18,6 +19,7 @@ public static class FirewallRenderer
 
     public static bool ManagesIpv6(FirewallIntent intent)
     {
+        if (intent.TunnelMark?.Families.Contains(IpFamily.V6) == true) return true;
         var acl = intent.Acl;
         if (acl.Rules.Any(r => AclRenderer.PinnedFamily(r) == IpFamily.V6)) return true;
         if (acl.Rules.Any(r => r.Action != AclAction.Accept && AclRenderer.PinnedFamily(r) is null)) return true;
@@ -40,6 +42,11 @@ public static class FirewallRenderer
             Add(OwnChain.Postrouting, post);
         }
         Add(OwnChain.Mss, MssRenderer.Render(family, intent.Tunnels));
+        if (intent.TunnelMark is { } mark && mark.Families.Contains(family))
+        {
+            Add(OwnChain.ConnmarkRestore, [ConnmarkRenderer.Restore(mark.Fwmark)]);
+            Add(OwnChain.ConnmarkSave, [ConnmarkRenderer.Save(mark.Fwmark)]);
+        }
         return new FamilyRuleset(family, chains.ToEquatableList());
     }
 }

@@ -17,8 +17,14 @@ public sealed record OwnChain(string Table, string Name, string Hook)
     public static readonly OwnChain Postrouting = new("nat", "BC-POSTROUTING", "POSTROUTING");
     public static readonly OwnChain Mss = new("mangle", "BC-MSS", "FORWARD");
 
+    /// <summary>Full tunnel: the tunnel's fwmark restored from conntrack onto replies, before routing and rp_filter see them.</summary>
+    public static readonly OwnChain ConnmarkRestore = new("mangle", "BC-CTMARK-IN", "PREROUTING");
+
+    /// <summary>Full tunnel: the fwmark of the tunnel's and the agent's own packets saved into conntrack.</summary>
+    public static readonly OwnChain ConnmarkSave = new("mangle", "BC-CTMARK-OUT", "POSTROUTING");
+
     /// <summary>All own chains in the order restore input lists them.</summary>
-    public static readonly IReadOnlyList<OwnChain> All = [Input, Forward, Prerouting, Postrouting, Mss];
+    public static readonly IReadOnlyList<OwnChain> All = [Input, Forward, Prerouting, Postrouting, Mss, ConnmarkRestore, ConnmarkSave];
 
     /// <summary>Tables in the order restore input writes them.</summary>
     public static readonly IReadOnlyList<string> Tables = ["filter", "nat", "mangle"];

@@ -13,7 +13,9 @@ public static class WgConfigRenderer
         sb.Append("[Interface]\n");
         sb.Append("PrivateKey = ").Append(privateKey.Value).Append('\n');
         if (device.ListenPort is { } port) sb.Append("ListenPort = ").Append(port.ToString(CultureInfo.InvariantCulture)).Append('\n');
-        if (device.Fwmark != 0) sb.Append("FwMark = 0x").Append(device.Fwmark.ToString("x", CultureInfo.InvariantCulture)).Append('\n');
+        // Always written: `wg syncconf` keeps the live fwmark when the line is absent, so leaving a full tunnel
+        // must say `off` explicitly.
+        sb.Append("FwMark = ").Append(device.Fwmark == 0 ? "off" : "0x" + device.Fwmark.ToString("x", CultureInfo.InvariantCulture)).Append('\n');
         foreach (var peer in device.Peers)
         {
             sb.Append("\n[Peer]\n");

@@ -25,6 +25,18 @@ public sealed record ObservedSa(
 
     /// <summary>Algorithms the agent never writes (enc, auth, comp); such an SA never matches a desired one.</summary>
     public string? Unmodeled { get; init; }
+
+    /// <summary>The last outbound sequence number used (64-bit with ESN: oseq-hi:oseq); null when `ip` printed no replay context.</summary>
+    public ulong? OutboundSequence { get; init; }
+
+    /// <summary>The highest sequence number received (64-bit with ESN: seq-hi:seq); null when `ip` printed no replay context.</summary>
+    public ulong? InboundSequence { get; init; }
+
+    /// <summary>Extended sequence numbers (`flag esn`).</summary>
+    public bool Esn { get; init; }
+
+    /// <summary>The replay window (the ESN context's `replay_window` when present, else the legacy `replay-window`).</summary>
+    public int ReplayWindow { get; init; }
 }
 
 /// <summary>An SA's identity in the kernel: (destination, SPI); the protocol is always ESP here.</summary>

@@ -10,6 +10,15 @@ namespace BranchConnector.Agent.Linux.Xfrm;
 /// </summary>
 public sealed record XfrmPlan(SubsystemPlan States, SubsystemPlan Policies, IReadOnlyList<RetiringSa> Retiring)
 {
+    /// <summary>
+    /// The start number of every outbound SA this plan installs: recorded (write-ahead) before the plan runs, so a
+    /// crash right after the install still leaves a record the next start goes above.
+    /// </summary>
+    public IReadOnlyDictionary<SaSequenceKey, ulong> SequencesBefore { get; init; } = new Dictionary<SaSequenceKey, ulong>();
+
+    /// <summary>Links whose outbound SA is not installed (or nears exhaustion) with the keys the agent has: new keys are needed.</summary>
+    public IReadOnlyList<RekeyNeed> RekeyNeeds { get; init; } = [];
+
     /// <summary>When the caller must plan again so retiring SAs are removed (null: nothing is retiring).</summary>
     public DateTimeOffset? NextRemoval => Retiring.Count == 0 ? null : Retiring.Min(r => r.RemoveAfter);
 }

@@ -12,24 +12,34 @@ namespace BranchConnector.Agent.Linux.Xfrm;
 /// (the policy stays as it is; adding an SA also invalidates cached bundles). The replaced SAs are not
 /// deleted but put into the retiring set for <see cref="RetireAfter"/>; the plan made once that time has
 /// passed deletes them.
+///
+/// Sequence numbers: an outbound SA is installed above every number it may have used before (the record and
+/// the live SA, plus <see cref="SaSequences.Margin"/>); a key used before without any record, or one near
+/// exhaustion, is not installed but named in <see cref="XfrmPlan.RekeyNeeds"/>. A live outbound SA below its
+/// record (someone re-added it) is replaced above the record.
 /// </summary>
 public static class XfrmPlanner
 {
     public const string Subsystem = "peering";
     public static readonly TimeSpan RetireAfter = TimeSpan.FromSeconds(30);
 
-    public static XfrmPlan Plan(DesiredPeering desired, ObservedXfrm observed, IReadOnlyCollection<RetiringSa> retiring, DateTimeOffset now)
+    public static XfrmPlan Plan(DesiredPeering desired, ObservedXfrm observed, IReadOnlyCollection<RetiringSa> retiring, DateTimeOffset now, OutboundSequences? sequences = null)
     {
         var intent = XfrmIntent.From(desired);
-        var (states, newRetiring) = PlanStates(intent, observed.States, retiring, now);
-        return new XfrmPlan(states, PlanPolicies(intent.Policies, observed.Policies), newRetiring);
+        var seq = new SequenceDecisions(sequences ?? OutboundSequences.None);
+        var (states, newRetiring) = PlanStates(intent, observed.States, retiring, now, seq);
+        return new XfrmPlan(states, PlanPolicies(intent.Policies, observed.Policies), newRetiring)
+        {
+            SequencesBefore = seq.Before,
+            RekeyNeeds = seq.Needs,
+        };
     }
 
     /// <summary>cleanup and decommission: every state and policy in the agent's bands goes, at once.</summary>
     public static XfrmPlan PlanCleanup(ObservedXfrm observed) => Plan(DesiredPeering.Empty, observed, [], DateTimeOffset.MinValue);
 
     private static (SubsystemPlan Plan, IReadOnlyList<RetiringSa> Retiring) PlanStates(
-        XfrmIntent intent, IReadOnlyList<ObservedSa> observed, IReadOnlyCollection<RetiringSa> retiring, DateTimeOffset now)
+        XfrmIntent intent, IReadOnlyList<ObservedSa> observed, IReadOnlyCollection<RetiringSa> retiring, DateTimeOffset now, SequenceDecisions seq)
     {
         var desired = DesiredIdentity.Distinct(intent.Sas, s => s.Identity, "SA", s => $"link {s.LinkId}");
         var observedByKey = new Dictionary<SaKey, ObservedSa>();
@@ -47,20 +57,29 @@ public static class XfrmPlanner
         foreach (var sa in desired)
         {
             var lines = sa.Direction == SaDirection.Inbound ? inbound : outbound;
-            if (!observedByKey.TryGetValue(sa.Identity, out var live))
+            observedByKey.TryGetValue(sa.Identity, out var live);
+            if (live is not null && Matches(sa, live) && seq.LiveIsAhead(sa, live))
             {
-                lines.Add(new(XfrmRenderer.AddSa(sa), new(ChangeKind.Added, Subsystem, XfrmRenderer.Describe(sa))));
-                if (sa.Direction == SaDirection.Outbound) outboundAdded.Add(sa.Reqid);
-            }
-            else if (Matches(sa, live))
                 unchanged++;
+                continue;
+            }
+            ulong start;
+            if (sa.Direction == SaDirection.Inbound)
+                start = seq.InboundFrom(sa, live);
             else
             {
-                // Same (destination, SPI) with another key or port: the kernel cannot hold both, and `state update`
-                // does not change keys, so this SA is replaced in place (a short break; a new SPI avoids it).
+                if (seq.StartFor(sa, live) is not { } s) continue; // refused: named in RekeyNeeds, the live SA (if any) stays
+                start = s;
+                outboundAdded.Add(sa.Reqid);
+            }
+            if (live is null)
+                lines.Add(new(XfrmRenderer.AddSa(sa, start), new(ChangeKind.Added, Subsystem, XfrmRenderer.Describe(sa))));
+            else
+            {
+                // Same (destination, SPI) with another key, port or sequence state: the kernel cannot hold both, and
+                // `state update` does not change keys, so this SA is replaced in place (a short break; a new SPI avoids it).
                 lines.Add(new(XfrmRenderer.DeleteSa(live), new(ChangeKind.Changed, Subsystem, XfrmRenderer.Describe(sa) + " (old removed)")));
-                lines.Add(new(XfrmRenderer.AddSa(sa), new(ChangeKind.Changed, Subsystem, XfrmRenderer.Describe(sa) + " (new added)")));
-                if (sa.Direction == SaDirection.Outbound) outboundAdded.Add(sa.Reqid);
+                lines.Add(new(XfrmRenderer.AddSa(sa, start), new(ChangeKind.Changed, Subsystem, XfrmRenderer.Describe(sa) + " (new added)")));
             }
         }
 
@@ -121,6 +140,8 @@ public static class XfrmPlanner
         && live.Mode == XfrmIntent.Mode
         && live.Aead == XfrmRenderer.Aead
         && live.IcvBits == XfrmRenderer.IcvBits
+        && live.Esn
+        && live.ReplayWindow == SaSequences.ReplayWindow
         && live.KeyDigest == XfrmKeyDigest.Of(want.Key.Value)
         && live.Encap == new SaEncap(XfrmRenderer.EncapType, want.SourcePort, want.DestinationPort);
 

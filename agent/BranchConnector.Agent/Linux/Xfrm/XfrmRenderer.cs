@@ -13,12 +13,20 @@ public static class XfrmRenderer
     public const string EncapType = "espinudp";
 
     /// <summary>
-    /// No replay window: with static keys a peer that restarts sends from sequence 1 again, which a window would
-    /// drop as replays until the next rekey. No `sel`: tunnel-mode traffic selection is the policies' job.
+    /// Extended sequence numbers and a replay window on every SA (docs/xfrm.md, "Sequence numbers across
+    /// restarts"). <paramref name="sequence"/>: for an outbound SA the kernel's oseq, the last number used (the
+    /// first packet carries sequence + 1), so an SA installed again starts above every number it may have used and
+    /// no GCM nonce repeats; for an inbound SA the highest number received before, so the window's ESN inference
+    /// starts where the peer is. No `sel`: tunnel-mode traffic selection is the policies' job.
     /// </summary>
-    public static string AddSa(DesiredSa sa) =>
+    public static string AddSa(DesiredSa sa, ulong sequence = 0) =>
         $"xfrm state add src {sa.Source} dst {sa.Destination} proto esp spi {Hex(sa.Spi)} reqid {Hex(sa.Reqid)} mode tunnel" +
+        $" replay-window {Num(SaSequences.ReplayWindow)}{Sequence(sa.Direction == SaDirection.Outbound ? "replay-oseq" : "replay-seq", sequence)} flag esn" +
         $" aead '{Aead}' 0x{sa.Key.Value} {Num(IcvBits)} encap {EncapType} {Num(sa.SourcePort)} {Num(sa.DestinationPort)} 0.0.0.0";
+
+    /// <summary>`ip` takes the 64-bit number as two 32-bit halves.</summary>
+    private static string Sequence(string option, ulong value) => value == 0 ? ""
+        : $" {option}-hi {Hex((uint)(value >> 32))} {option} {Hex((uint)value)}";
 
     public static string DeleteSa(ObservedSa sa) => $"xfrm state delete src {sa.Source} dst {sa.Destination} proto esp spi {Hex(sa.Spi)}";
 

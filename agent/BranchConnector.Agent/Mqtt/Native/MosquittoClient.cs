@@ -37,6 +37,9 @@ internal sealed unsafe class MosquittoClient : IDisposable
 
     public int SetCredentials(string? username, string? password) => MosquittoNative.UsernamePwSet(_handle, username, password);
 
+    /// <summary>Connect through a SOCKS5 relay (the agent's own <see cref="MarkedConnectProxy"/>).</summary>
+    public int SetSocks5(string host, int port, string username, string password) => MosquittoNative.Socks5Set(_handle, host, port, username, password);
+
     /// <summary>Server verification against <paramref name="caFile"/>, or the system store when none is given.</summary>
     public int SetTls(string? caFile, string? certFile, string? keyFile)
     {

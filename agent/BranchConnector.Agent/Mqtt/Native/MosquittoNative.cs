@@ -31,6 +31,9 @@ internal static unsafe partial class MosquittoNative
     [LibraryImport(Library, EntryPoint = "mosquitto_username_pw_set", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int UsernamePwSet(MosquittoHandle mosq, string? username, string? password);
 
+    [LibraryImport(Library, EntryPoint = "mosquitto_socks5_set", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int Socks5Set(MosquittoHandle mosq, string host, int port, string? username, string? password);
+
     [LibraryImport(Library, EntryPoint = "mosquitto_tls_set", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int TlsSet(MosquittoHandle mosq, string? cafile, string? capath, string? certfile, string? keyfile, IntPtr passwordCallback);
 

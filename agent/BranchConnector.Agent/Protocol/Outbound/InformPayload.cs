@@ -20,7 +20,8 @@ public sealed record InformPayload(
     long UptimeS,
     DateTimeOffset StartedAt,
     LastConfigReport? LastConfig,
-    long DriftRepairs)
+    long DriftRepairs,
+    IReadOnlyList<RekeyLink> RekeyLinks)
 {
     [JsonPropertyOrder(-2)] public int V => 1;
 }

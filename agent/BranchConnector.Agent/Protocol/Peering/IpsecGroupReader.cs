@@ -18,7 +18,7 @@ internal static class IpsecGroupReader
     public static IpsecGroup Read(ObjectReader group, GroupHeader header, PeeringContext context)
     {
         var listenPort = group.Int("listen_port", false, 1, 65535) ?? DefaultPort;
-        var localAddress = group.AddressField("local_address", true, IpFamily.IPv4);
+        var localAddress = group.AddressField("local_address", true, FamilyRule.IPv4);
         var links = new List<IpsecLink>();
         foreach (var link in group.Objects("links"))
         {
@@ -34,10 +34,10 @@ internal static class IpsecGroupReader
         if (id is not null && !context.LinkIds.TryAdd(id, link.PathOf("id")))
             link.Errors.Invalid(link.PathOf("id"), $"link id '{id}' is used twice (also {context.LinkIds[id]})");
         var peer = GroupHeader.Identifier(link, "peer_serial", required: true);
-        var remoteAddress = link.AddressField("remote_address", true, IpFamily.IPv4);
+        var remoteAddress = link.AddressField("remote_address", true, FamilyRule.IPv4);
         var remotePort = link.Int("remote_port", false, 1, 65535) ?? DefaultPort;
-        var localSubnets = link.NetworkEntries("local_subnets", true, IpFamily.IPv4);
-        var remoteSubnets = link.NetworkEntries("remote_subnets", true, IpFamily.IPv4);
+        var localSubnets = link.NetworkEntries("local_subnets", true, FamilyRule.IPv4);
+        var remoteSubnets = link.NetworkEntries("remote_subnets", true, FamilyRule.IPv4);
         if (link.Has("local_subnets") && localSubnets.Count == 0 && !link.Errors.HasErrorAtOrUnder(link.PathOf("local_subnets")))
             link.Errors.Invalid(link.PathOf("local_subnets"), "needs at least one subnet");
         if (link.Has("remote_subnets") && remoteSubnets.Count == 0 && !link.Errors.HasErrorAtOrUnder(link.PathOf("remote_subnets")))

@@ -1,3 +1,4 @@
+using BranchConnector.Agent.Linux;
 using BranchConnector.Agent.Desired;
 using BranchConnector.Agent.Protocol.Reading;
 using BranchConnector.Agent.Protocol.Values;
@@ -25,7 +26,7 @@ internal static class WireGuardGroupReader
             context.WireGuardInterface ??= (name, group.PathOf("interface"));
         }
         var tunnelAddress = group.String("tunnel_address", required: true) is { } text
-            ? FieldReads.InterfaceAddress(text, group.PathOf("tunnel_address"), group.Errors, IpFamily.Any)
+            ? FieldReads.InterfaceAddress(text, group.PathOf("tunnel_address"), group.Errors, FamilyRule.Any)
             : null;
         var listenPort = group.Int("listen_port", false, 1, 65535);
         if (listenPort is { } port)
@@ -55,11 +56,11 @@ internal static class WireGuardGroupReader
         var publicKey = member.WireGuardKeyField("public_key", required: true);
         if (publicKey is not null && !context.PublicKeys.TryAdd(publicKey, member.PathOf("public_key")))
             member.Errors.Invalid(member.PathOf("public_key"), $"the same public key is already a peer ({context.PublicKeys[publicKey]}); one interface holds each peer once");
-        var endpoint = member.EndpointField("endpoint", required: false, allowHostname: true, IpFamily.Any);
-        var tunnelIp = member.AddressField("tunnel_ip", required: false, IpFamily.Any);
+        var endpoint = member.EndpointField("endpoint", required: false, allowHostname: true, FamilyRule.Any);
+        var tunnelIp = member.AddressField("tunnel_ip", required: false, FamilyRule.Any);
         if (tunnelIp is not null && tunnelAddress is not null && tunnelIp.IsIPv4() != tunnelAddress.IsIPv4)
             member.Errors.Invalid(member.PathOf("tunnel_ip"), $"tunnel_ip {tunnelIp} is {tunnelIp.FamilyName()} but the group's tunnel_address is not");
-        var allowedIps = member.NetworkEntries("allowed_ips", required: false, IpFamily.Any);
+        var allowedIps = member.NetworkEntries("allowed_ips", required: false, FamilyRule.Any);
         foreach (var (prefix, path) in allowedIps)
         {
             if (!context.MemberAllowedIps.TryAdd(prefix.ToString(), path))

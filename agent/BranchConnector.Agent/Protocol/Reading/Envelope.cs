@@ -35,6 +35,18 @@ internal static class EnvelopeReader
             errors.Add(ErrorCodes.Malformed, "", $"not valid JSON: {FirstLine(e.Message)}");
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // The duplicate-member check reads every member name and throws this on a lone surrogate escape.
+            errors.Add(ErrorCodes.Malformed, "", StringCheck.Problem);
+            return null;
+        }
+        if (StringCheck.FirstInvalid(document.RootElement, "") is { } bad)
+        {
+            errors.Add(ErrorCodes.Malformed, bad, StringCheck.Problem);
+            document.Dispose();
+            return null;
+        }
         if (document.RootElement.ValueKind == JsonValueKind.Object) return document;
         errors.Add(ErrorCodes.Malformed, "", $"the message must be a JSON object, not {JsonKinds.Describe(document.RootElement)}");
         document.Dispose();

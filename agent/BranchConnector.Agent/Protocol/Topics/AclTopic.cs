@@ -40,8 +40,8 @@ internal static partial class AclTopic
             var outInterface = rule.InterfaceNameField("out_interface", required: false);
             if (chain == AclChain.Input && rule.Has("out_interface"))
                 rule.Errors.Invalid(rule.PathOf("out_interface"), "an input rule has no outgoing interface");
-            var source = rule.NetworkField("source", false, IpFamily.IPv4);
-            var destination = rule.NetworkField("destination", false, IpFamily.IPv4);
+            var source = rule.NetworkField("source", false, FamilyRule.IPv4);
+            var destination = rule.NetworkField("destination", false, FamilyRule.IPv4);
             var protocol = rule.Choice("protocol", false, "tcp", "udp", "icmp", "all");
             var destinationPorts = rule.PortListField("destination_ports");
             var sourcePorts = rule.PortListField("source_ports");

@@ -17,7 +17,7 @@ internal static class InterfaceTopic
         {
             var name = item.InterfaceNameField("name", required: true);
             if (name is not null && !seen.Add(name)) body.Errors.Invalid(item.PathOf("name"), $"interface '{name}' is listed twice");
-            var addresses = item.InterfaceAddressList("addresses", required: false, IpFamily.Any);
+            var addresses = item.InterfaceAddressList("addresses", required: false, FamilyRule.Any);
             var mtu = MtuRange.Read(item, addresses);
             if (name is not null) result.Add(new InterfaceSpec(name, addresses.Select(a => a.ToString()).ToEquatableList(), mtu));
         }

@@ -16,7 +16,7 @@ internal static class MonitoringTopic
         var stun = new List<Endpoint>();
         foreach (var (text, path) in body.Strings("stun_servers"))
         {
-            var endpoint = FieldReads.Endpoint(text, path, body.Errors, allowHostname: true, IpFamily.Any);
+            var endpoint = FieldReads.Endpoint(text, path, body.Errors, allowHostname: true, FamilyRule.Any);
             if (endpoint is null) continue;
             if (stun.Contains(endpoint)) body.Errors.Invalid(path, $"'{endpoint}' is listed twice");
             else stun.Add(endpoint);

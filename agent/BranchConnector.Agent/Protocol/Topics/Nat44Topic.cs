@@ -26,8 +26,8 @@ internal static class Nat44Topic
                 "dnat" => NatType.Dnat,
                 _ => (NatType?)null,
             };
-            var source = rule.NetworkField("source", false, IpFamily.IPv4);
-            var destination = rule.NetworkField("destination", false, IpFamily.IPv4);
+            var source = rule.NetworkField("source", false, FamilyRule.IPv4);
+            var destination = rule.NetworkField("destination", false, FamilyRule.IPv4);
             var protocol = rule.Choice("protocol", type == NatType.Dnat, "tcp", "udp");
             var port = rule.Int("destination_port", false, 1, 65535);
             if (rule.Has("destination_port") && !rule.Has("protocol"))
@@ -43,12 +43,12 @@ internal static class Nat44Topic
                     break;
                 case NatType.Snat:
                     outInterface = rule.InterfaceNameField("out_interface", required: true);
-                    toAddress = rule.AddressField("to_address", true, IpFamily.IPv4)?.ToString();
+                    toAddress = rule.AddressField("to_address", true, FamilyRule.IPv4)?.ToString();
                     Forbid(rule, "snat", "in_interface", "to");
                     break;
                 case NatType.Dnat:
                     inInterface = rule.InterfaceNameField("in_interface", required: true);
-                    to = rule.EndpointField("to", required: true, allowHostname: false, IpFamily.IPv4);
+                    to = rule.EndpointField("to", required: true, allowHostname: false, FamilyRule.IPv4);
                     Forbid(rule, "dnat", "out_interface", "to_address");
                     break;
             }

@@ -1,3 +1,4 @@
+using BranchConnector.Agent.Linux;
 using BranchConnector.Agent.Desired;
 using BranchConnector.Agent.Protocol.Reading;
 using BranchConnector.Agent.Protocol.Values;
@@ -20,8 +21,8 @@ internal static class StaticTopic
         var seen = new HashSet<(string, int, int?)>();
         foreach (var route in body.Objects("routes"))
         {
-            var destination = route.NetworkField("destination", required: true, IpFamily.Any);
-            var gateway = route.AddressField("gateway", required: false, IpFamily.Any);
+            var destination = route.NetworkField("destination", required: true, FamilyRule.Any);
+            var gateway = route.AddressField("gateway", required: false, FamilyRule.Any);
             var device = route.InterfaceNameField("interface", required: false);
             var metric = route.Int("metric", false, 0, int.MaxValue);
             var table = route.Int("table", false, 1, int.MaxValue) ?? MainTable;

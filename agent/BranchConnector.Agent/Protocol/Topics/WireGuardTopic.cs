@@ -14,10 +14,10 @@ internal static class WireGuardTopic
     {
         var name = body.Has("interface") ? body.InterfaceNameField("interface", required: true) : DefaultInterface;
         var enabled = body.Bool("enabled") ?? true;
-        var addresses = body.InterfaceAddressList("addresses", required: false, IpFamily.Any);
+        var addresses = body.InterfaceAddressList("addresses", required: false, FamilyRule.Any);
         var listenPort = body.Int("listen_port", false, 1, 65535);
         var mtu = MtuRange.Read(body, addresses);
-        var lanSubnets = body.NetworkList("lan_subnets", required: false, IpFamily.Any);
+        var lanSubnets = body.NetworkList("lan_subnets", required: false, FamilyRule.Any);
         var hubReader = body.Object("hub", required: true);
         var kind = hubReader?.Choice("kind", true, "dedicated_edge", "mtge", "none") switch
         {
@@ -43,8 +43,8 @@ internal static class WireGuardTopic
             name = null;
         }
         var publicKey = hub.WireGuardKeyField("public_key", required: true);
-        var endpoint = hub.EndpointField("endpoint", required: false, allowHostname: true, IpFamily.Any);
-        var allowedIps = hub.NetworkList("allowed_ips", required: false, IpFamily.Any);
+        var endpoint = hub.EndpointField("endpoint", required: false, allowHostname: true, FamilyRule.Any);
+        var allowedIps = hub.NetworkList("allowed_ips", required: false, FamilyRule.Any);
         var keepalive = hub.Int("persistent_keepalive", false, 0, 65535);
         var presharedText = hub.WireGuardKeyField("preshared_key", required: false);
         var endpointBad = hub.Has("endpoint") && endpoint is null;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using BranchConnector.Agent.Linux;
 
 namespace BranchConnector.Agent.Protocol.Values;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using BranchConnector.Agent.Linux;
 using BranchConnector.Agent.Desired;
 
 namespace BranchConnector.Agent.Protocol.Values;
@@ -10,7 +11,15 @@ namespace BranchConnector.Agent.Protocol.Values;
 /// </summary>
 public static class HostPort
 {
-    public static string? TryParse(string text, bool allowHostname, IpFamily family, out Endpoint endpoint)
+    /// <summary>The host part of "host:port" or "[v6]:port" text (no validation: for text the agent itself produced).</summary>
+    public static string HostOf(string hostPort)
+    {
+        if (hostPort.StartsWith('[')) return hostPort[1..hostPort.IndexOf(']', StringComparison.Ordinal)];
+        var colon = hostPort.LastIndexOf(':');
+        return colon < 0 ? hostPort : hostPort[..colon];
+    }
+
+    public static string? TryParse(string text, bool allowHostname, FamilyRule family, out Endpoint endpoint)
     {
         endpoint = new Endpoint("", 0);
         var shown = Reading.Printable.Clip(text);
@@ -38,7 +47,7 @@ public static class HostPort
 
         if (IpText.TryParse(host, out var address))
         {
-            if (family == IpFamily.IPv4 && !address.IsIPv4()) return $"'{shown}' must be an IPv4 address";
+            if (family == FamilyRule.IPv4 && !address.IsIPv4()) return $"'{shown}' must be an IPv4 address";
             endpoint = new Endpoint(address.ToString(), port);
             return null;
         }

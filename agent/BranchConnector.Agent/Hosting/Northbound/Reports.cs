@@ -4,14 +4,19 @@ using BranchConnector.Agent.Lifecycle;
 using BranchConnector.Agent.Linux.Interfaces;
 using BranchConnector.Agent.Linux.WireGuard;
 using BranchConnector.Agent.Protocol.Outbound;
+using BranchConnector.Agent.State;
+using BranchConnector.Agent.Tools;
 
-namespace BranchConnector.Agent.Hosting;
+namespace BranchConnector.Agent.Hosting.Northbound;
+
+/// <summary>What the reports say about the box itself, fixed at start-up.</summary>
+public sealed record BoxFacts(string Serial, string WireGuardName, string FirewallName);
 
 /// <summary>Builds the northbound report payloads from the agent state and a fresh read of the tunnels.</summary>
-public sealed class Reports(AgentServices services, Func<bool> brokerConnected)
+public sealed class Reports(AgentState state, BoxFacts box, ICommandRunner runner, KeyStore keyStore, SequenceRecordStore sequences, PersistenceHealth persistence, TimeProvider clock, Func<bool> brokerConnected)
 {
-    private AgentState State => services.State;
-    private string Serial => services.Settings.Serial;
+    private AgentState State => state;
+    private string Serial => box.Serial;
 
     public LifecycleState EffectiveLifecycle(IReadOnlyList<TunnelStatusEntry>? tunnels = null)
     {
@@ -20,6 +25,9 @@ public sealed class Reports(AgentServices services, Func<bool> brokerConnected)
     }
 
     public bool LastBackboneActive { get; private set; }
+
+    /// <summary>The tunnels as the last read found them (the status loop reads every few seconds); /metrics serves this.</summary>
+    public TunnelsReading? LastReading { get; private set; }
 
     public async Task<IReadOnlyList<TunnelStatusEntry>> TunnelsAsync(CancellationToken ct)
     {
@@ -32,16 +40,17 @@ public sealed class Reports(AgentServices services, Func<bool> brokerConnected)
         var devices = new Dictionary<string, ObservedWgDevice>(StringComparer.Ordinal);
         if (names.Count > 0)
         {
-            var addr = await services.Runner.RunAsync(AddressParser.Request, ct).ConfigureAwait(false);
+            var addr = await runner.RunAsync(AddressParser.Request, ct).ConfigureAwait(false);
             if (addr.Succeeded) links.AddRange(AddressParser.Parse(addr.Stdout).Where(l => names.Contains(l.Name)));
             foreach (var name in names.Where(n => links.Any(l => l.Name == n)))
             {
-                if (await WgShow.ReadAsync(services.Runner, name, ct).ConfigureAwait(false) is { } device) devices[name] = device;
+                if (await WgShow.ReadAsync(runner, name, ct).ConfigureAwait(false) is { } device) devices[name] = device;
             }
         }
         var tunnels = TunnelHealth.Compute(new TunnelHealthInput(config, peering, devices, links,
-            State.BackboneConfiguredAt, State.PeeringConfiguredAt, RelayedNow(), services.Clock.GetUtcNow()));
+            State.BackboneConfiguredAt, State.PeeringConfiguredAt, RelayedNow(), clock.GetUtcNow()));
         LastBackboneActive = tunnels.Any(t => t.Kind == TunnelStatusPayload.Backbone && t.Status == TunnelHealth.Active);
+        LastReading = new TunnelsReading(tunnels, DateTimeOffset.UtcNow);
         return tunnels;
     }
 
@@ -61,13 +70,13 @@ public sealed class Reports(AgentServices services, Func<bool> brokerConnected)
         return relayed;
     }
 
-    public TunnelStatusPayload TunnelStatus(IReadOnlyList<TunnelStatusEntry> tunnels) => new(Serial, services.Clock.GetUtcNow(), tunnels);
+    public TunnelStatusPayload TunnelStatus(IReadOnlyList<TunnelStatusEntry> tunnels) => new(Serial, clock.GetUtcNow(), tunnels);
 
     public KeepalivePayload Keepalive() =>
-        new(Serial, EffectiveLifecycle().ToWire(), services.Clock.GetUtcNow(), State.UptimeSeconds, State.Persisted.Config?.Sequence);
+        new(Serial, EffectiveLifecycle().ToWire(), clock.GetUtcNow(), State.UptimeSeconds, State.Persisted.Config?.Sequence);
 
     public StatePayload StatePayload(DateTimeOffset since, bool? online = null) =>
-        new(Serial, EffectiveLifecycle().ToWire(), online ?? brokerConnected(), since, services.Clock.GetUtcNow());
+        new(Serial, EffectiveLifecycle().ToWire(), online ?? brokerConnected(), since, clock.GetUtcNow());
 
     public RegisterPayload Register() => new(
         Serial,
@@ -75,59 +84,58 @@ public sealed class Reports(AgentServices services, Func<bool> brokerConnected)
         AgentInfo.Version,
         PublicKeys(),
         State.Config.Backbone?.LanSubnets ?? [],
-        services.Clock.GetUtcNow());
+        clock.GetUtcNow());
 
     public ConfigRequestPayload ConfigRequest() => new(
         Serial,
         State.Persisted.Config?.Sequence,
         State.Persisted.Config?.ConfigHash,
-        State.Persisted.Peering?.Sequence);
+        State.Persisted.Peering?.Sequence,
+        RekeyLinks(),
+        sequences.LoadedAtStart ? ConfigRequestPayload.Kept : ConfigRequestPayload.New);
+
+    private List<RekeyLink> RekeyLinks() =>
+        [.. sequences.RekeyNeeds.Select(n => new RekeyLink(n.LinkId, Linux.Xfrm.XfrmRenderer.Hex(n.Spi), n.Reason))];
 
     /// <summary>Public keys by the interface they are (or will be) used on.</summary>
     public Dictionary<string, string> PublicKeys()
     {
         var keys = new Dictionary<string, string>(StringComparer.Ordinal);
-        var backboneIf = State.Config.Backbone?.Interface ?? Agent.State.KeyNames.DefaultBackboneInterface;
-        var peeringIf = State.Peering.WireGuardInterface ?? Agent.State.KeyNames.DefaultPeeringInterface;
-        if (services.Keys.ReadPublicKey(Agent.State.KeyNames.Backbone) is { } b) keys[backboneIf] = b;
-        if (services.Keys.ReadPublicKey(Agent.State.KeyNames.Peering) is { } p) keys[peeringIf] = p;
+        var backboneIf = State.Config.Backbone?.Interface ?? KeyNames.DefaultBackboneInterface;
+        var peeringIf = State.Peering.WireGuardInterface ?? KeyNames.DefaultPeeringInterface;
+        if (keyStore.ReadPublicKey(KeyNames.Backbone) is { } b) keys[backboneIf] = b;
+        if (keyStore.ReadPublicKey(KeyNames.Peering) is { } p) keys[peeringIf] = p;
         return keys;
     }
 
     public async Task<InformPayload> InformAsync(CancellationToken ct)
     {
-        var facts = await new HostFactsCollector(services.Runner, services.Clock, startedAt: State.StartedAt).CollectAsync(ct).ConfigureAwait(false);
+        var facts = await new HostFactsCollector(runner, clock, startedAt: State.StartedAt).CollectAsync(ct).ConfigureAwait(false);
         var stun = State.Stun;
         var time = State.Time;
         var last = State.LastConfig;
         return new InformPayload(
-            Serial, services.Clock.GetUtcNow(), AgentInfo.Version, facts.Hostname, facts.Os ?? "unknown", facts.Kernel ?? "unknown", facts.PrivateIps,
-            stun?.MappedAddress is { } mapped ? HostOf(mapped) : null,
+            Serial, clock.GetUtcNow(), AgentInfo.Version, facts.Hostname, facts.Os ?? "unknown", facts.Kernel ?? "unknown", facts.PrivateIps,
+            stun?.MappedAddress is { } mapped ? Protocol.Values.HostPort.HostOf(mapped) : null,
             stun is null ? null : new StunReport(stun.Server, stun.MappedAddress, stun.NatMapping, stun.UdpBlocked, stun.CheckedAt),
             time is null ? null : new TimeReport(time.OffsetMs, time.RttMs, time.NtpSynchronized, time.CheckedAt),
-            services.WireGuard.Name,
-            services.FirewallBackendName,
+            box.WireGuardName,
+            box.FirewallName,
             State.Config.Backbone?.LanSubnets ?? [],
             State.UptimeSeconds,
             State.StartedAt,
             last is null ? null : new LastConfigReport(last.Sequence, last.ConfigHash, last.AppliedAt, last.Success),
-            State.Persisted.DriftRepairs);
+            State.Persisted.DriftRepairs,
+            RekeyLinks());
     }
 
-    /// <summary>Operator-facing warnings: clock offset beyond the controller's tolerance, apply warnings, identity conflicts.</summary>
+    /// <summary>Operator-facing warnings: clock offset beyond the controller's tolerance, apply warnings, identity conflicts, files state_dir cannot save.</summary>
     public IReadOnlyList<string> Warnings(string? brokerWarning)
     {
         var list = new List<string>(State.ApplyWarnings);
         if (State.Time?.Warning is { } w) list.Add(w);
         if (brokerWarning is not null) list.Add(brokerWarning);
-        list.AddRange(services.Store.Health.Warnings);
+        list.AddRange(persistence.Warnings);
         return list;
-    }
-
-    private static string HostOf(string hostPort)
-    {
-        if (hostPort.StartsWith('[')) return hostPort[1..hostPort.IndexOf(']')];
-        var colon = hostPort.LastIndexOf(':');
-        return colon < 0 ? hostPort : hostPort[..colon];
     }
 }

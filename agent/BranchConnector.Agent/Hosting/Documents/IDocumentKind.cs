@@ -1,0 +1,37 @@
+using BranchConnector.Agent.Desired;
+using BranchConnector.Agent.Protocol;
+using BranchConnector.Agent.Reconcile;
+using BranchConnector.Agent.State;
+
+namespace BranchConnector.Agent.Hosting.Documents;
+
+/// <summary>What decoding an inbound document gave: the document, or every error; sequence and hash as far as readable.</summary>
+public sealed record DocumentDecode<TDoc>(TDoc? Document, IReadOnlyList<ValidationError> Errors, long? Sequence, string? ConfigHash)
+    where TDoc : class;
+
+/// <summary>How a Confirm names its entries and which of them a planned change belongs to.</summary>
+public sealed record ConfirmUnits(
+    IReadOnlyList<string> Units, Func<PlannedCommand, PlannedChange, string?> UnitOf, Func<PlannedCommand, string?> UnitOfCommand);
+
+/// <summary>
+/// What differs between the two inbound documents (batch, e2e-peering); everything else — admission, apply,
+/// Confirm, commit — is <see cref="DocumentApplier{TDoc}"/>.
+/// </summary>
+public interface IDocumentKind<TDoc> where TDoc : class
+{
+    string Kind { get; }
+
+    /// <summary>The word that starts the trigger in logs: "batch 7", "peering 3".</summary>
+    string Trigger { get; }
+    DocumentDecode<TDoc> Decode(ReadOnlySpan<byte> payload);
+    long Sequence(TDoc document);
+    string ConfigHash(TDoc document);
+    AppliedDocument? LastApplied(AgentState state);
+
+    /// <summary>The desired state with this document in place of the applied one of its kind.</summary>
+    (DesiredConfig Config, DesiredPeering Peering) Desired(AgentState state, TDoc document);
+
+    ConfirmUnits Units(TDoc document);
+    Task CommitAsync(StateCommitter commit, TDoc document, ReadOnlyMemory<byte> payload, KernelIntent intent, DateTimeOffset? appliedAt, CancellationToken ct);
+    void RecordFailure(StateCommitter commit, AppliedDocument attempt);
+}

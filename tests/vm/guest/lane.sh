@@ -1,0 +1,89 @@
+#!/bin/bash
+# The VM lane's runner inside the VM (bc-lane.service starts it on every boot; `lane.sh links` is
+# bc-lane-net.service, which rebuilds the lab's links before the agent starts on the second boot).
+#
+# Boot 1: build the lab, run the phase-1 checks, reboot. Boot 2: run the phase-2 checks, power off.
+# Each check is one file checks/NN-name.sh (see lib.sh for its two header lines and `expect`/`note`); the
+# runner runs the files of the current phase in name order, each in its own bash with a time limit, and
+# appends one result line plus its evidence to $LANE/results/results.txt. To add a check, add a file.
+set -uo pipefail
+LANE=/lane
+source $LANE/guest/lib.sh
+source $LANE/guest/world.sh
+
+if [[ ${1:-} == links ]]; then
+  world_links
+  exit 0
+fi
+
+phase=$(cat "$LANE_STATE/phase" 2>/dev/null || echo 1)
+console() { printf 'LANE|%s\n' "$*" >/dev/ttyS0 2>/dev/null || true; }
+console "boot $phase: $(uname -r), systemd $(systemctl --version | sed -n '1s/systemd \([0-9]*\).*/\1/p'), up $(cut -d' ' -f1 /proc/uptime) s"
+echo "boot $phase at $(date -u +%FT%TZ), uptime $(cut -d' ' -f1 /proc/uptime) s" >>"$LANE_RESULTS/boots.txt"
+
+if [[ $phase == 1 ]]; then
+  world_links
+  world_broker || console "the hub's broker did not start"
+  # On the next boot the links must exist before the agent starts, as a real box's NICs do.
+  cat >/etc/systemd/system/bc-lane-net.service <<'UNIT'
+[Unit]
+Description=BranchConnector VM lane: the lab's links (a real box has its NICs at boot)
+RequiresMountsFor=/lane
+Before=network-pre.target branch-connector.service
+Wants=network-pre.target
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/bin/bash /lane/guest/lane.sh links
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+  systemctl enable bc-lane-net.service >/dev/null 2>&1
+fi
+
+limit=${LANE_CHECK_TIMEOUT:-900}
+for file in "$LANE"/guest/checks/*.sh; do
+  [[ $(sed -n 's/^# phase: *//p' "$file" | head -n1) == "$phase" ]] || continue
+  title=$(sed -n 's/^# check: *//p' "$file" | head -n1)
+  id=$(basename "$file" .sh)
+  # BC_VM_ONLY on the host (the payload's "only"): run just those checks.
+  only=$(cat "$LANE/only" 2>/dev/null)
+  [[ -z $only || " $only " == *" ${id%%-*} "* ]] || continue
+  evidence=$LANE_RESULTS/$id.evidence
+  : >"$evidence"
+  console "running $id: $title"
+  started=$SECONDS
+  CHECK_EVIDENCE=$evidence timeout -k 10 "$limit" bash -c '
+    source /lane/guest/lib.sh; source /lane/guest/world.sh
+    source "$1"
+    exit $CHECK_FAILED' _ "$file" >>"$LANE_RESULTS/$id.log" 2>&1
+  rc=$?
+  ((rc == 124 || rc == 137)) && printf '     FAIL did not finish within %s s\n' "$limit" >>"$evidence"
+  if ((rc == 0)); then status="ok  "; else status="FAIL"; fi
+  line="$status - $id: $title ($((SECONDS - started)) s)"
+  { echo "$line"; cat "$evidence"; } >>"$LANE_RESULTS/results.txt"
+  console "$line"
+  sync
+done
+
+# A second boot only when a selected check needs it.
+later=0
+for file in "$LANE"/guest/checks/*.sh; do
+  id=$(basename "$file" .sh)
+  only=$(cat "$LANE/only" 2>/dev/null)
+  [[ -z $only || " $only " == *" ${id%%-*} "* ]] || continue
+  [[ $(sed -n 's/^# phase: *//p' "$file" | head -n1) == 2 ]] && later=1
+done
+if [[ $phase == 1 && $later == 1 ]]; then
+  echo 2 >"$LANE_STATE/phase"
+  sync
+  console "rebooting"
+  systemctl reboot
+else
+  echo done >"$LANE_STATE/phase"
+  console "done"
+  sync
+  systemctl poweroff
+fi
