@@ -35,8 +35,11 @@ public sealed class BrokerFlappingTests
         var confirm = await box.PublishAsync(box.Batch(1, 5));
         Assert.True(confirm["success"]!.GetValue<bool>(), confirm.ToJsonString());
         Assert.DoesNotContain("identity conflict", box.Agent.Output, StringComparison.OrdinalIgnoreCase);
-        // A leak of one buffer, thread or socket per reconnect would show as 100 of them.
-        Assert.True(after.FileDescriptors <= before.FileDescriptors + 5, $"fds: {before} → {after}");
+        // A leak of one buffer, thread, socket or pipe per reconnect would show as 100 of them. Pipes come and go
+        // with the tools the agent runs (three per child, a few children at a time under load), and the runtime
+        // opens the single-file binary once per assembly it loads late: those two are bounded separately.
+        Assert.True(after.Durable <= before.Durable + 5, $"fds: {before} → {after}");
+        Assert.True(after.Pipes <= before.Pipes + 30, $"pipes: {before} → {after}");
         Assert.True(after.Threads <= before.Threads + 8, $"threads: {before} → {after}");
         Assert.True(after.RssKib <= before.RssKib + 24 * 1024, $"memory: {before} → {after}");
     }

@@ -39,7 +39,9 @@ public sealed class KillDuringApplyTests
         box.World.TrackWireGuardInterface(backbone);
         var hubKey = (await RunWithStdinAsync("wg", (await Sh.OkAsync("wg", "genkey")).Trim() + "\n", "pubkey")).Trim();
         await AddForeignStateAsync(box);
-        var baseline = await LiveStateAsync(box, backbone);
+        // Settled: the namespace's fresh links still run duplicate address detection (tentative link-local
+        // addresses, no local routes for them yet); a baseline taken then would never match again.
+        var baseline = await SettledAsync(() => LiveStateAsync(box, backbone));
         var foreign = Foreign(baseline, backbone);
         var sequence = 1L;
 

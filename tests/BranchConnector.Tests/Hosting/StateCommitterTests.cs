@@ -58,4 +58,35 @@ public sealed class StateCommitterTests : IDisposable
         Assert.Null(state.AppliedPeering);
         Assert.Equal(KernelIntent.Empty, state.AppliedIntent);
     }
+
+    [Fact]
+    public async Task A_commit_that_cannot_be_saved_still_commits_in_memory_and_names_the_files_for_the_confirm()
+    {
+        // A state_dir below a regular file: every write fails with an I/O error, as on a full or read-only disk.
+        var blocker = Path.Combine(_dir.Path, "not-a-dir");
+        await File.WriteAllTextAsync(blocker, "x");
+        var state = new AgentState(TimeProvider.System);
+        var commit = new StateCommitter(state, new StateStore(Path.Combine(blocker, "state")));
+        var batch = new DecodedBatch(7, "hash7", null, DesiredConfig.Empty);
+        var mark = commit.Health.Mark();
+
+        await commit.CommitBatchAsync(batch, new byte[] { 1, 2 }, KernelIntent.Empty, T0, CancellationToken.None);
+
+        Assert.Same(batch, state.AppliedBatch);
+        Assert.Equal(7, state.Persisted.Config?.Sequence);
+        var problems = commit.Health.ProblemsSince(mark);
+        Assert.Equal(2, problems.Count);
+        Assert.StartsWith("state_dir: cannot save agent-state.json: ", problems[0], StringComparison.Ordinal);
+        Assert.StartsWith("state_dir: cannot save batch.json: ", problems[1], StringComparison.Ordinal);
+        Assert.Empty(commit.Health.ProblemsSince(commit.Health.Mark()));
+
+        var confirm = new Agent.Protocol.Outbound.ConfirmPayload("BC-1", "batch", 7, "hash7", true, T0, T0, 0,
+            Agent.Protocol.Outbound.ConfirmChanges.None, [], null, false, ["w"]);
+        var warned = ConfirmBuilder.WithPersistenceWarnings(confirm, problems);
+        Assert.True(warned.Success);
+        Assert.Equal(3, warned.Warnings.Count);
+        Assert.Equal("w", warned.Warnings[0]);
+        Assert.All(warned.Warnings.Skip(1), w => Assert.EndsWith("applied but not persisted: after a restart the agent starts from the last document it could save", w, StringComparison.Ordinal));
+        Assert.Same(confirm, ConfirmBuilder.WithPersistenceWarnings(confirm, []));
+    }
 }

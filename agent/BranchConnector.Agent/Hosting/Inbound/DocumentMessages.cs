@@ -21,7 +21,7 @@ public sealed class DocumentMessages(
 
     /// <summary>
     /// A document waits its turn; when a newer one of the same kind arrives before that, only the newer one is
-    /// applied and the older one's Confirm says so (docs/decisions.md, "Work queue").
+    /// applied and the older one's Confirm says so (docs/decisions.md, "Coalescing").
     /// </summary>
     private void EnqueueLatest(string kind, ReadOnlyMemory<byte> payload, DateTimeOffset receivedAt, Func<CancellationToken, Task> apply)
     {
