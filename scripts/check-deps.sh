@@ -18,8 +18,10 @@ for p in "${listed[@]}"; do allowed[$p]=1; done
 words() {
   find "$root/tests" -name '*.cs' -not -path '*/obj/*' -not -path '*/bin/*' -print0 |
     xargs -0 grep -ohE '"[A-Za-z][A-Za-z0-9_.+-]*"' | tr -d '"'
-  find "$root/scripts" "$root/tests" "$root/packaging" -name '*.sh' -not -path '*/obj/*' -print0 |
-    xargs -0 sed -e 's/\(^\|[[:space:]]\)#.*//' -e 's/"[^"]*"//g' -e "s/'[^']*'//g" | tr -c 'A-Za-z0-9_.+-' '\n'
+  # tests/vm/guest runs inside the VM, whose programs the image recipe (tests/vm/image.sh) installs; a
+  # `packages=( ... )` array lists package names (deps.sh's own, the image's), not programs started here.
+  find "$root/scripts" "$root/tests" "$root/packaging" -name '*.sh' -not -path '*/obj/*' -not -path '*/tests/vm/guest/*' -print0 |
+    xargs -0 sed -e '/^packages=(/,/^)/d' -e 's/\(^\|[[:space:]]\)#.*//' -e 's/"[^"]*"//g' -e "s/'[^']*'//g" | tr -c 'A-Za-z0-9_.+-' '\n'
 }
 
 # Words that name a program on a typical machine but are data in the sources, never started: an acl rule
