@@ -43,7 +43,10 @@ public partial class DriftRepairTests
             (await lab.BranchAsync("ip", "route", "show", "10.30.0.0/16", "proto", "188")).Contains("10.30.0.0/16", StringComparison.Ordinal),
             TimeSpan.FromSeconds(10));
         Assert.True(back, "the route was not put back by the change notification\n" + lab.Agent.Output);
-        Assert.Contains("drift repaired", lab.Agent.Output, StringComparison.Ordinal);
+        // The line is written when the repair's apply has finished, a moment after the route is back.
+        var logged = await LabSteps.EventuallyAsync(() => Task.FromResult(lab.Agent.Output.Contains("drift repaired", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(10));
+        Assert.True(logged, "the repair was not logged as drift\n" + lab.Agent.Output);
     }
 
     private static async Task AssertRepairedAsync(BranchLab lab, string applied, params string[] drift)
