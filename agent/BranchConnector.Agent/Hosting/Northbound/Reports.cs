@@ -50,7 +50,7 @@ public sealed class Reports(AgentState state, BoxFacts box, ICommandRunner runne
         var tunnels = TunnelHealth.Compute(new TunnelHealthInput(config, peering, devices, links,
             State.BackboneConfiguredAt, State.PeeringConfiguredAt, RelayedNow(), clock.GetUtcNow()));
         LastBackboneActive = tunnels.Any(t => t.Kind == TunnelStatusPayload.Backbone && t.Status == TunnelHealth.Active);
-        LastReading = new TunnelsReading(tunnels, DateTimeOffset.UtcNow);
+        LastReading = new TunnelsReading(tunnels, clock.GetUtcNow());
         return tunnels;
     }
 
