@@ -17,6 +17,13 @@ public sealed record DesiredConfig(
 
     /// <summary>Topics present in the batch, in the order they appeared (for per-command results in the Confirm).</summary>
     public EquatableList<string> Topics { get; init; } = [];
+
+    /// <summary>Where objects of <paramref name="topic"/> come from: its command's index in this batch.</summary>
+    public TopicOrigin OriginOf(string topic)
+    {
+        for (var i = 0; i < Topics.Count; i++) if (Topics[i] == topic) return new(topic, i);
+        return new(topic, -1);
+    }
 }
 
 /// <summary>`interface` topic: addresses and MTU on an existing link.</summary>

@@ -38,11 +38,11 @@ public sealed class ApplyCoordinator(AgentState state, Reconciler reconciler, In
             foreach (var problem in sockets.Sync(peering.IpsecGroups.Select(g => g.ListenPort)))
                 logger.LogWarning("{Trigger}: ESP-in-UDP socket: {Problem}", trigger, problem);
             var now = clock.GetUtcNow();
-            var backbone = IntentBuilder.ActiveBackbone(config)?.Interface;
-            var peeringIf = peering.WireGuardInterface;
+            // Which tunnel was (re)configured, by the origin of its WireGuard changes: the backbone is the
+            // wireguard topic's, the peering device the groups'.
             var wgChanged = outcome.Plan.Commands.Where(c => c.Stage == Stage.WireGuard && !c.IsRemoval)
-                .SelectMany(c => c.Request.Arguments).ToHashSet(StringComparer.Ordinal);
-            state.MarkConfigured(backbone is not null && wgChanged.Contains(backbone), peeringIf is not null && wgChanged.Contains(peeringIf), now);
+                .SelectMany(c => c.Changes).Select(c => c.Origin).ToList();
+            state.MarkConfigured(wgChanged.Any(o => o is TopicOrigin { Topic: Protocol.Topics.WireGuardTopic.Name }), wgChanged.Any(o => o is GroupOrigin), now);
         }
         foreach (var w in intent.Warnings) logger.LogWarning("{Trigger}: {Warning}", trigger, w);
         return (intent, outcome);

@@ -25,47 +25,38 @@ public sealed class ConfirmBuilder(string serial, TimeProvider clock)
         new(serial, kind, sequence, hash, true, receivedAt, appliedAt, Elapsed(receivedAt), ConfirmChanges.None, [], null, false, []);
 
     /// <summary>
-    /// A reconcile's Confirm. <paramref name="units"/> are the document's commands (batch: topic per index; peering:
-    /// group id per index) and <paramref name="unitOf"/> says which of them a planned change belongs to.
+    /// A reconcile's Confirm. <paramref name="units"/> are the document's commands (batch: topic and index; peering:
+    /// group id), each change counts under its origin and a failure is blamed on the origin of what failed.
     /// </summary>
     public ConfirmPayload Applied(
-        string kind, long sequence, string hash, DateTimeOffset receivedAt, ReconcileOutcome outcome,
-        IReadOnlyList<string> units, Func<PlannedCommand, PlannedChange, string?> unitOf, Func<PlannedCommand, string?> unitOfCommand,
-        IReadOnlyList<string> warnings)
+        string kind, long sequence, string hash, DateTimeOffset receivedAt, ReconcileOutcome outcome, ConfirmUnits units, IReadOnlyList<string> warnings)
     {
         var plan = outcome.Plan;
-        var failure = outcome.Failure;
-        var failedUnit = failure is null ? null : failure.FailingChange is { } fc ? unitOf(failure.Command, fc) : unitOfCommand(failure.Command);
-        if (failure is null && outcome.Problems.Count > 0) failedUnit = "interface";
-
-        var results = units.Select((unit, index) =>
+        var failed = outcome.Succeeded ? null : units.Blamed(outcome);
+        var results = units.Units.Select((unit, index) =>
         {
-            var count = plan.Commands.Sum(c => c.Changes.Count(ch => unitOf(c, ch) == unit));
-            return new ConfirmResult(index, unit, unit != failedUnit, count);
+            var count = plan.Commands.Sum(c => c.Changes.Count(ch => Equals(units.UnitOf(c, ch), unit)));
+            return new ConfirmResult(index, unit.Name, !Equals(unit, failed), count);
         }).ToList();
 
         ConfirmError? error = null;
         if (!outcome.Succeeded)
         {
-            var index = failedUnit is null ? -1 : IndexOf(units, failedUnit);
+            var index = failed is null ? -1 : units.IndexOf(failed);
+            int? at = index < 0 ? null : index;
+            var topic = failed?.Name;
+            var failure = outcome.Failure;
             error = failure is not null
-                ? new ConfirmError(ErrorCodes.ApplyFailed, index < 0 ? null : index, index < 0 ? failedUnit : units[index],
+                ? new ConfirmError(ErrorCodes.ApplyFailed, at, topic,
                     $"{failure.CommandText} failed" + (failure.FailingChange is { } ch ? $" while applying: {ch}" : ""),
                     failure.CommandText, failure.Result.ExitCode, failure.Stderr)
-                : new ConfirmError(ErrorCodes.ApplyFailed, index < 0 ? null : index, index < 0 ? failedUnit : units[index],
-                    string.Join("; ", outcome.Problems), null, null, null);
+                : new ConfirmError(ErrorCodes.ApplyFailed, at, topic, string.Join("; ", outcome.Problems), null, null, null);
         }
         var changes = outcome.Succeeded
             ? new ConfirmChanges(plan.Count(ChangeKind.Added), plan.Count(ChangeKind.Removed), plan.Count(ChangeKind.Changed), plan.Unchanged)
             : ConfirmChanges.None;
         return new ConfirmPayload(serial, kind, sequence, hash, outcome.Succeeded, receivedAt,
             outcome.Succeeded ? clock.GetUtcNow() : null, Elapsed(receivedAt), changes, results, error, outcome.RolledBack, warnings);
-    }
-
-    private static int IndexOf(IReadOnlyList<string> units, string unit)
-    {
-        for (var i = 0; i < units.Count; i++) if (units[i] == unit) return i;
-        return -1;
     }
 
     private long Elapsed(DateTimeOffset since) => Math.Max(0, (long)(clock.GetUtcNow() - since).TotalMilliseconds);

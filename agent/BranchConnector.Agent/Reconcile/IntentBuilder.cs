@@ -34,8 +34,11 @@ public static class IntentBuilder
         var sysctls = new List<DesiredSysctl>();
         TunnelMark? tunnelMark = null;
 
-        links.AddRange(config.Interfaces.Select(DesiredLinkState.From));
-        routes.AddRange(config.Routes.Select(DesiredRoute.From));
+        var interfaceOrigin = config.OriginOf(Protocol.Topics.InterfaceTopic.Name);
+        var staticOrigin = config.OriginOf(Protocol.Topics.StaticTopic.Name);
+        var backboneOrigin = config.OriginOf(Protocol.Topics.WireGuardTopic.Name);
+        links.AddRange(config.Interfaces.Select(i => DesiredLinkState.From(i) with { Origin = interfaceOrigin }));
+        routes.AddRange(config.Routes.Select(r => DesiredRoute.From(r) with { Origin = staticOrigin }));
 
         var backbone = ActiveBackbone(config);
         var relayableViaHub = new List<string>();
@@ -46,7 +49,7 @@ public static class IntentBuilder
             links.Add(link);
             routes.AddRange(peerRoutes);
             relayableViaHub.AddRange(relayable);
-            tunnels.Add(new TunnelInterface(peerIf, link.Mtu ?? DefaultPeeringMtu));
+            tunnels.Add(new TunnelInterface(peerIf, link.Mtu ?? DefaultPeeringMtu) { Origin = link.Origin });
         }
 
         if (backbone is { Hub: { } hub })
@@ -61,27 +64,32 @@ public static class IntentBuilder
                 env.PublicKeyFor(KeyNames.Backbone),
                 backbone.ListenPort,
                 fullTunnel is null ? 0 : FullTunnel.DefaultFwmark,
-                [new DesiredWgPeer(hub.PublicKey, hub.PresharedKey, resolved?.Address, hubAllowed, hub.PersistentKeepalive ?? 0)])
+                [new DesiredWgPeer(hub.PublicKey, hub.PresharedKey, resolved?.Address, hubAllowed, hub.PersistentKeepalive ?? 0) { Origin = backboneOrigin }])
             {
                 KeyName = KeyNames.Backbone,
+                Origin = backboneOrigin,
             });
-            links.Add(new DesiredLinkState(backbone.Interface, backbone.Addresses, mtu, SetUp: true));
+            links.Add(new DesiredLinkState(backbone.Interface, backbone.Addresses, mtu, SetUp: true) { Origin = backboneOrigin });
             // Routes for what the hub serves; relayed members' routes come from the peering part above.
             foreach (var cidr in hub.AllowedIps.Where(c => !IsDefaultRoute(c)))
-                routes.Add(new DesiredRoute(cidr, null, backbone.Interface, null, RoutingTables.Main));
+                routes.Add(new DesiredRoute(cidr, null, backbone.Interface, null, RoutingTables.Main) { Origin = backboneOrigin });
             if (fullTunnel is not null)
             {
-                routes.AddRange(fullTunnel.Routes);
-                rules.AddRange(fullTunnel.Rules);
-                sysctls.AddRange(fullTunnel.Sysctls);
+                routes.AddRange(fullTunnel.Routes.Select(r => r with { Origin = backboneOrigin }));
+                rules.AddRange(fullTunnel.Rules.Select(r => r with { Origin = backboneOrigin }));
+                sysctls.AddRange(fullTunnel.Sysctls.Select(s => s with { Origin = backboneOrigin }));
                 tunnelMark = new TunnelMark(FullTunnel.DefaultFwmark, fullTunnel.Families.ToEquatableList());
             }
-            tunnels.Add(new TunnelInterface(backbone.Interface, mtu));
+            tunnels.Add(new TunnelInterface(backbone.Interface, mtu) { Origin = backboneOrigin });
         }
 
         routes = WithoutShadowedRoutes(routes, config.Routes.Count);
         var firewall = env.ManageFirewall
-            ? new FirewallIntent(config.Nat, config.Acl, tunnels.OrderBy(t => t.Name, StringComparer.Ordinal).ToEquatableList()) { TunnelMark = tunnelMark }
+            ? new FirewallIntent(config.Nat, config.Acl, tunnels.OrderBy(t => t.Name, StringComparer.Ordinal).ToEquatableList())
+            {
+                TunnelMark = tunnelMark,
+                Origins = new FirewallOrigins(config.OriginOf(Protocol.Topics.Nat44Topic.Name), config.OriginOf(Protocol.Topics.AclTopic.Name), backboneOrigin),
+            }
             : null;
         return new KernelIntent(links.ToEquatableList(), devices.ToEquatableList(), routes.ToEquatableList(), rules.ToEquatableList(), firewall)
         {
@@ -104,6 +112,7 @@ public static class IntentBuilder
         var relayable = new List<string>();
         foreach (var group in peering.WireGuardGroups)
         {
+            var origin = new GroupOrigin(group.Id);
             foreach (var member in group.Members)
             {
                 string? endpoint = null;
@@ -115,23 +124,26 @@ public static class IntentBuilder
                 }
                 var allowed = (member.TunnelIp is { } tip ? new[] { HostCidr(tip) } : [])
                     .Concat(member.AllowedIps).Distinct(StringComparer.Ordinal).ToEquatableList();
-                peers.Add(new DesiredWgPeer(member.PublicKey, null, endpoint, allowed, endpoint is null ? 0 : Health.PeeringPaths.KeepaliveFor(group.DirectTimeoutS)));
+                peers.Add(new DesiredWgPeer(member.PublicKey, null, endpoint, allowed, endpoint is null ? 0 : Health.PeeringPaths.KeepaliveFor(group.DirectTimeoutS)) { Origin = origin });
                 // Relay through the hub when the direct path failed, or when there is no direct path at all.
                 var viaHub = backbone is not null && (env.RelayedMembers.Contains(member.Serial) || endpoint is null);
                 foreach (var cidr in member.AllowedIps)
-                    routes.Add(new DesiredRoute(cidr, null, viaHub ? backbone!.Interface : group.Interface, null, RoutingTables.Main));
+                    routes.Add(new DesiredRoute(cidr, null, viaHub ? backbone!.Interface : group.Interface, null, RoutingTables.Main) { Origin = origin });
                 // The hub peer always accepts the member's subnets: the two ends switch paths independently, and
                 // a reply that comes back through the hub while this end is direct again must not be dropped.
                 if (backbone is not null) relayable.AddRange(member.AllowedIps);
             }
         }
         var listenPort = peering.WireGuardGroups.Select(g => g.ListenPort).FirstOrDefault(p => p is not null);
+        // The one peering device serves every WireGuard group; the device and its link count under the first.
+        var deviceOrigin = new GroupOrigin(first.Id);
         var device = new DesiredWgDevice(first.Interface, env.PublicKeyFor(KeyNames.Peering), listenPort, 0, peers.ToEquatableList())
         {
             KeyName = KeyNames.Peering,
+            Origin = deviceOrigin,
         };
         var link = new DesiredLinkState(first.Interface, peering.WireGuardGroups.Select(g => g.TunnelAddress).Distinct(StringComparer.Ordinal).ToEquatableList(),
-            DefaultPeeringMtu, SetUp: true);
+            DefaultPeeringMtu, SetUp: true) { Origin = deviceOrigin };
         return (device, link, routes, relayable);
     }
 

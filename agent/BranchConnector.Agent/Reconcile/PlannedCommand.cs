@@ -1,3 +1,4 @@
+using BranchConnector.Agent.Desired;
 using BranchConnector.Agent.Tools;
 
 namespace BranchConnector.Agent.Reconcile;
@@ -10,6 +11,9 @@ public enum ChangeKind { Added, Removed, Changed }
 /// <summary>One object-level change (one route, one address, one peer, one rule) that a command carries out.</summary>
 public sealed record PlannedChange(ChangeKind Kind, string Subsystem, string What)
 {
+    /// <summary>The document part that asked for the object; null for a removal (nothing asks for it any more).</summary>
+    public Origin? Origin { get; init; }
+
     public override string ToString() => $"{Kind.ToString().ToLowerInvariant()} {Subsystem} {What}";
 }
 

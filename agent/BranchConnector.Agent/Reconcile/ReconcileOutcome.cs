@@ -1,3 +1,5 @@
+using BranchConnector.Agent.Linux;
+
 namespace BranchConnector.Agent.Reconcile;
 
 /// <summary>
@@ -13,6 +15,9 @@ public sealed record ReconcileOutcome(
     ApplyFailure? RollbackFailure,
     TimeSpan Duration)
 {
+    /// <summary>Why the intent was refused before planning: objects with one identity and different content (also in <see cref="Problems"/>).</summary>
+    public IReadOnlyList<IntentConflict> Conflicts { get; init; } = [];
+
     public bool Succeeded => Problems.Count == 0 && Apply is { Succeeded: true };
     public ApplyFailure? Failure => Apply?.Failure;
 

@@ -25,18 +25,15 @@ public sealed class Reconciler(StateObserver observer, PlanApplier applier, Owne
     public async Task<ReconcileOutcome> ReconcileAsync(KernelIntent intent, KernelIntent? fallback, string trigger, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        ReconcilePlan plan;
-        try
+        if (IntentConflicts.Find(intent) is { Count: > 0 } conflicts)
         {
-            plan = await PlanAsync(intent, ct).ConfigureAwait(false);
-        }
-        catch (ArgumentException ex)
-        {
-            // Two documents asking for different objects with one identity: refuse the whole intent, change nothing.
-            logger.LogWarning("{Trigger}: not applied: {Problem}", trigger, ex.Message);
+            // Two documents (or two parts of one) asking for different objects with one identity: refuse the whole intent, change nothing.
+            var messages = conflicts.Select(c => c.Message).ToList();
+            logger.LogWarning("{Trigger}: not applied: {Problem}", trigger, string.Join("; ", messages));
             var none = new ReconcilePlan([], [], 0, journal.Current, journal.Current);
-            return new ReconcileOutcome(none, null, [ex.Message], false, null, Stopwatch.GetElapsedTime(started));
+            return new ReconcileOutcome(none, null, messages, false, null, Stopwatch.GetElapsedTime(started)) { Conflicts = conflicts };
         }
+        var plan = await PlanAsync(intent, ct).ConfigureAwait(false);
         sequences?.SetRekeyNeeds(plan.RekeyNeeds);
         if (plan.Problems.Count > 0)
         {

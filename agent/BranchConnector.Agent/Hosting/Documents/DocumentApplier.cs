@@ -29,9 +29,7 @@ public sealed class DocumentApplier<TDoc>(
         var trigger = $"{kind.Trigger} {sequence}";
         var persistMark = commit.Health.Mark();
         var (intent, outcome) = await coordinator.ApplyAsync(config, peering, trigger, rollbackOnFailure: true, ct).ConfigureAwait(false);
-        var units = kind.Units(document);
-        var confirm = confirms.Applied(kind.Kind, sequence, hash, receivedAt, outcome, units.Units, units.UnitOf, units.UnitOfCommand,
-            [.. intent.Warnings, .. outcome.Warnings]);
+        var confirm = confirms.Applied(kind.Kind, sequence, hash, receivedAt, outcome, kind.Units(document), [.. intent.Warnings, .. outcome.Warnings]);
         if (outcome.Succeeded)
         {
             await kind.CommitAsync(commit, document, payload, intent, confirm.AppliedAt, ct).ConfigureAwait(false);

@@ -9,10 +9,6 @@ namespace BranchConnector.Agent.Hosting.Documents;
 public sealed record DocumentDecode<TDoc>(TDoc? Document, IReadOnlyList<ValidationError> Errors, long? Sequence, string? ConfigHash)
     where TDoc : class;
 
-/// <summary>How a Confirm names its entries and which of them a planned change belongs to.</summary>
-public sealed record ConfirmUnits(
-    IReadOnlyList<string> Units, Func<PlannedCommand, PlannedChange, string?> UnitOf, Func<PlannedCommand, string?> UnitOfCommand);
-
 /// <summary>
 /// What differs between the two inbound documents (batch, e2e-peering); everything else — admission, apply,
 /// Confirm, commit — is <see cref="DocumentApplier{TDoc}"/>.

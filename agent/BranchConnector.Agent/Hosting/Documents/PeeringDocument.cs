@@ -1,5 +1,4 @@
 using BranchConnector.Agent.Desired;
-using BranchConnector.Agent.Linux.WireGuard;
 using BranchConnector.Agent.Protocol;
 using BranchConnector.Agent.Protocol.Outbound;
 using BranchConnector.Agent.Reconcile;
@@ -27,8 +26,9 @@ public sealed class PeeringDocument : IDocumentKind<DecodedPeering>
     public ConfirmUnits Units(DecodedPeering document)
     {
         var peering = document.Peering;
-        List<string> groups = [.. peering.WireGuardGroups.Select(g => g.Id), .. peering.IpsecGroups.Select(g => g.Id)];
-        return new(groups, new GroupMap(peering).GroupOf, _ => groups.FirstOrDefault());
+        List<Origin> groups = [.. peering.WireGuardGroups.Select(g => new GroupOrigin(g.Id)), .. peering.IpsecGroups.Select(g => new GroupOrigin(g.Id))];
+        // A removal (a member or link that left) counts under the first group: the document as a whole dropped it.
+        return new(groups, _ => groups.FirstOrDefault());
     }
 
     public Task CommitAsync(StateCommitter commit, DecodedPeering document, ReadOnlyMemory<byte> payload, KernelIntent intent, DateTimeOffset? appliedAt, CancellationToken ct) =>
@@ -36,19 +36,4 @@ public sealed class PeeringDocument : IDocumentKind<DecodedPeering>
 
     public void RecordFailure(StateCommitter commit, AppliedDocument attempt) => commit.RecordFailedPeering(attempt);
 
-    /// <summary>Attributes a change to the group whose member (by key) or link (by id) it names.</summary>
-    private sealed class GroupMap(DesiredPeering peering)
-    {
-        private readonly Dictionary<string, string> _byKey = peering.WireGuardGroups
-            .SelectMany(g => g.Members.Select(m => (Key: WgPlanner.Short(m.PublicKey), g.Id)))
-            .GroupBy(x => x.Key).ToDictionary(x => x.Key, x => x.First().Id);
-
-        public string? GroupOf(PlannedCommand command, PlannedChange change)
-        {
-            foreach (var (key, id) in _byKey) if (change.What.Contains(key, StringComparison.Ordinal)) return id;
-            foreach (var g in peering.IpsecGroups)
-                if (g.Links.Any(l => change.What.Contains(l.Id, StringComparison.Ordinal))) return g.Id;
-            return peering.WireGuardGroups.FirstOrDefault()?.Id ?? peering.IpsecGroups.FirstOrDefault()?.Id;
-        }
-    }
 }

@@ -4,7 +4,13 @@ using BranchConnector.Agent.Linux;
 namespace BranchConnector.Agent.Linux.Firewall;
 
 /// <summary>The rules of one own chain, each a full line in iptables-save form ("-A BC-FORWARD -o wg0 -j DROP").</summary>
-public sealed record ChainRules(OwnChain Chain, EquatableList<string> Rules);
+public sealed record ChainRules(OwnChain Chain, EquatableList<string> Rules)
+{
+    /// <summary>Desired chains: the origin of each rule, index for index with <see cref="Rules"/> (empty for observed chains).</summary>
+    public EquatableList<Origin?> RuleOrigins { get; init; } = [];
+
+    public Origin? OriginOf(int rule) => rule < RuleOrigins.Count ? RuleOrigins[rule] : null;
+}
 
 /// <summary>The desired own chains of one family. A chain without rules is not listed (and is removed if present).</summary>
 public sealed record FamilyRuleset(IpFamily Family, EquatableList<ChainRules> Chains)
@@ -16,5 +22,8 @@ public sealed record FamilyRuleset(IpFamily Family, EquatableList<ChainRules> Ch
 /// <summary>What the renderer produces for both families.</summary>
 public sealed record DesiredFirewall(FamilyRuleset V4, FamilyRuleset V6)
 {
+    /// <summary>Whom a change to a chain as a whole (jump, order, removal) belongs to.</summary>
+    public FirewallOrigins Origins { get; init; } = FirewallOrigins.None;
+
     public FamilyRuleset For(IpFamily family) => family == IpFamily.V4 ? V4 : V6;
 }

@@ -30,7 +30,7 @@ public static class FirewallPlanner
         var unchanged = 0;
         foreach (var family in new[] { IpFamily.V4, IpFamily.V6 })
         {
-            var diff = FamilyDiff.Compute(desired.For(family), observed.For(family));
+            var diff = FamilyDiff.Compute(desired.For(family), observed.For(family), desired.Origins);
             unchanged += diff.Unchanged;
             if (!diff.NeedsRestore) continue;
             var request = new CommandRequest(backend.Restore(family), RestoreArguments)

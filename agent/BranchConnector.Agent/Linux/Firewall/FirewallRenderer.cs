@@ -14,7 +14,7 @@ public static class FirewallRenderer
     {
         var v4 = RenderFamily(IpFamily.V4, intent);
         var v6 = ManagesIpv6(intent) ? RenderFamily(IpFamily.V6, intent) : new FamilyRuleset(IpFamily.V6, []);
-        return new DesiredFirewall(v4, v6);
+        return new DesiredFirewall(v4, v6) { Origins = intent.Origins };
     }
 
     public static bool ManagesIpv6(FirewallIntent intent)
@@ -29,23 +29,26 @@ public static class FirewallRenderer
     private static FamilyRuleset RenderFamily(IpFamily family, FirewallIntent intent)
     {
         var chains = new List<ChainRules>();
-        void Add(OwnChain chain, List<string> rules)
+        void Add(OwnChain chain, List<string> rules, IEnumerable<Origin?> origins)
         {
-            if (rules.Count > 0) chains.Add(new ChainRules(chain, rules.ToEquatableList()));
+            if (rules.Count > 0) chains.Add(new ChainRules(chain, rules.ToEquatableList()) { RuleOrigins = origins.ToEquatableList() });
         }
-        Add(OwnChain.Input, AclRenderer.Render(family, OwnChain.Input, intent.Acl, intent.Tunnels));
-        Add(OwnChain.Forward, AclRenderer.Render(family, OwnChain.Forward, intent.Acl, intent.Tunnels));
+        void AddFrom(OwnChain chain, List<string> rules) => Add(chain, rules, rules.Select(_ => intent.Origins.For(chain)));
+        AddFrom(OwnChain.Input, AclRenderer.Render(family, OwnChain.Input, intent.Acl, intent.Tunnels));
+        AddFrom(OwnChain.Forward, AclRenderer.Render(family, OwnChain.Forward, intent.Acl, intent.Tunnels));
         if (family == IpFamily.V4)
         {
             var (pre, post) = NatRenderer.Render(intent.Nat);
-            Add(OwnChain.Prerouting, pre);
-            Add(OwnChain.Postrouting, post);
+            AddFrom(OwnChain.Prerouting, pre);
+            AddFrom(OwnChain.Postrouting, post);
         }
-        Add(OwnChain.Mss, MssRenderer.Render(family, intent.Tunnels));
+        // Each tunnel's clamping rules belong to the document part that asked for the tunnel.
+        var mss = intent.Tunnels.Select(t => (Rules: MssRenderer.Render(family, [t]), t.Origin)).ToList();
+        Add(OwnChain.Mss, [.. mss.SelectMany(m => m.Rules)], mss.SelectMany(m => m.Rules.Select(_ => m.Origin)));
         if (intent.TunnelMark is { } mark && mark.Families.Contains(family))
         {
-            Add(OwnChain.ConnmarkRestore, [ConnmarkRenderer.Restore(mark.Fwmark)]);
-            Add(OwnChain.ConnmarkSave, [ConnmarkRenderer.Save(mark.Fwmark)]);
+            AddFrom(OwnChain.ConnmarkRestore, [ConnmarkRenderer.Restore(mark.Fwmark)]);
+            AddFrom(OwnChain.ConnmarkSave, [ConnmarkRenderer.Save(mark.Fwmark)]);
         }
         return new FamilyRuleset(family, chains.ToEquatableList());
     }

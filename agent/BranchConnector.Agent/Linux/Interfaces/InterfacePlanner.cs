@@ -30,25 +30,25 @@ public static class InterfacePlanner
         {
             if (!links.TryGetValue(want.Name, out var live))
             {
-                if (!problems.Any(p => p.Link == want.Name)) problems.Add(new MissingLink(want.Name));
+                if (!problems.Any(p => p.Link == want.Name)) problems.Add(new MissingLink(want.Name) { Origin = want.Origin });
                 continue;
             }
             if (want.Mtu is int mtu)
             {
                 if (mtu == live.Mtu) unchanged++;
                 else changes.Add(new(InterfaceRenderer.SetMtu(want.Name, mtu),
-                    new(ChangeKind.Changed, Subsystem, $"{want.Name} mtu {live.Mtu.ToString(CultureInfo.InvariantCulture)} -> {mtu.ToString(CultureInfo.InvariantCulture)}")));
+                    new(ChangeKind.Changed, Subsystem, $"{want.Name} mtu {live.Mtu.ToString(CultureInfo.InvariantCulture)} -> {mtu.ToString(CultureInfo.InvariantCulture)}") { Origin = want.Origin }));
             }
             foreach (var address in want.Addresses.Select(a => new OwnedAddress(want.Name, IpText.InterfaceCidr(a))).Distinct())
             {
                 if (present.Contains(address)) { unchanged++; continue; }
                 added.Add(address);
-                changes.Add(new(InterfaceRenderer.AddAddress(address), new(ChangeKind.Added, Subsystem, address.ToString())));
+                changes.Add(new(InterfaceRenderer.AddAddress(address), new(ChangeKind.Added, Subsystem, address.ToString()) { Origin = want.Origin }));
             }
             if (want.SetUp)
             {
                 if (live.Up) unchanged++;
-                else changes.Add(new(InterfaceRenderer.SetUp(want.Name), new(ChangeKind.Changed, Subsystem, $"{want.Name} up")));
+                else changes.Add(new(InterfaceRenderer.SetUp(want.Name), new(ChangeKind.Changed, Subsystem, $"{want.Name} up") { Origin = want.Origin }));
             }
         }
 

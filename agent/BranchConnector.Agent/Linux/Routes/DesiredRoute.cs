@@ -9,6 +9,9 @@ namespace BranchConnector.Agent.Linux.Routes;
 /// </summary>
 public sealed record DesiredRoute(string Destination, string? Gateway, string? Device, int? Metric, int Table)
 {
+    /// <summary>The document part that asked for it; not compared with what the kernel holds.</summary>
+    public Origin? Origin { get; init; }
+
     public static DesiredRoute From(StaticRoute route) => new(route.Destination, route.Gateway, route.Interface, route.Metric, route.Table);
 
     public IpFamily Family => IpText.FamilyOf(Destination);

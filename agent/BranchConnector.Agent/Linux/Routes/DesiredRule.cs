@@ -1,3 +1,4 @@
+using BranchConnector.Agent.Desired;
 using System.Globalization;
 
 namespace BranchConnector.Agent.Linux.Routes;
@@ -8,6 +9,9 @@ namespace BranchConnector.Agent.Linux.Routes;
 /// </summary>
 public sealed record DesiredRule(int Priority, string? From, string? To, int? Table, uint? Fwmark, bool Invert, int? SuppressPrefixLength, IpFamily Family)
 {
+    /// <summary>The document part that asked for it; not compared with what the kernel holds.</summary>
+    public Origin? Origin { get; init; }
+
     public DesiredRule Canonical() => this with
     {
         From = From is null ? null : IpText.Network(From),

@@ -22,15 +22,16 @@ public static class RoutePlanner
         var removes = new Dictionary<IpFamily, List<IpBatchLine>> { [IpFamily.V4] = [], [IpFamily.V6] = [] };
         var unchanged = 0;
 
-        var routes = DesiredIdentity.Distinct(desiredRoutes.Select(r => r.Canonical()), r => r.Key, "route");
+        var routes = DesiredIdentity.Distinct(desiredRoutes.Select(r => r.Canonical()), r => r.Key, r => r with { Origin = null }, "route");
         var observedByKey = new Dictionary<RouteKey, ObservedRoute>();
         foreach (var o in observedRoutes) observedByKey.TryAdd(o.Key, o);
 
         // Rule deletions go before route deletions so traffic never points at an emptied table.
-        var rules = DesiredIdentity.Distinct(desiredRules.Select(r => r.Canonical()), r => r, "rule");
+        var rules = DesiredIdentity.Distinct(desiredRules.Select(r => r.Canonical()), r => r with { Origin = null }, r => r with { Origin = null }, "rule");
         foreach (var rule in rules.Where(r => !RuleBand.Contains(r.Priority)))
             throw new ArgumentException($"rule priority {rule.Priority} is outside the agent's band {RuleBand.First}..{RuleBand.Last}", nameof(desiredRules));
-        var wantedRules = rules.ToHashSet();
+        // Observed rules carry no origin: compare the kernel objects, keep the desired ones (with their origin).
+        var wantedRules = rules.ToDictionary(r => r with { Origin = null });
         foreach (var o in observedRules)
         {
             var asDesired = o.AsDesired();
@@ -41,19 +42,19 @@ public static class RoutePlanner
         foreach (var route in routes)
         {
             if (!observedByKey.Remove(route.Key, out var live))
-                adds[route.Family].Add(new(RouteRenderer.Add(route), new(ChangeKind.Added, Subsystem, "route " + RouteRenderer.Describe(route))));
+                adds[route.Family].Add(new(RouteRenderer.Add(route), new(ChangeKind.Added, Subsystem, "route " + RouteRenderer.Describe(route)) { Origin = route.Origin }));
             else if (Matches(route, live))
                 unchanged++;
             else
                 adds[route.Family].Add(new(RouteRenderer.Replace(route),
-                    new(ChangeKind.Changed, Subsystem, $"route {RouteRenderer.Describe(live)} -> {RouteRenderer.Describe(route)}")));
+                    new(ChangeKind.Changed, Subsystem, $"route {RouteRenderer.Describe(live)} -> {RouteRenderer.Describe(route)}") { Origin = route.Origin }));
         }
         foreach (var o in observedRoutes.Where(o => observedByKey.ContainsKey(o.Key) && ReferenceEquals(observedByKey[o.Key], o)))
             removes[o.Family].Add(new(RouteRenderer.Delete(o), new(ChangeKind.Removed, Subsystem, "route " + RouteRenderer.Describe(o))));
 
         // Rules after routes on the way up, so a rule never sends traffic to a table still being filled.
-        foreach (var rule in rules.Where(wantedRules.Contains))
-            adds[rule.Family].Add(new(RouteRenderer.AddRule(rule), new(ChangeKind.Added, Subsystem, "rule " + rule)));
+        foreach (var rule in rules.Where(r => wantedRules.ContainsKey(r with { Origin = null })))
+            adds[rule.Family].Add(new(RouteRenderer.AddRule(rule), new(ChangeKind.Added, Subsystem, "rule " + rule) { Origin = rule.Origin }));
 
         var commands = new List<PlannedCommand>();
         foreach (var family in new[] { IpFamily.V4, IpFamily.V6 })

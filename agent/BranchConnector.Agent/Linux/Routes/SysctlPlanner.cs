@@ -28,7 +28,7 @@ public static class SysctlPlanner
         var restore = new List<PlannedCommand>();
         var unchanged = 0;
 
-        foreach (var want in DesiredIdentity.Distinct(desired, d => d.Key, "sysctl"))
+        foreach (var want in DesiredIdentity.Distinct(desired, d => d.Key, d => d with { Origin = null }, "sysctl"))
         {
             var live = observed.GetValueOrDefault(want.Key);
             journal.TryGetValue(want.Key, out var mine);
@@ -42,7 +42,7 @@ public static class SysctlPlanner
             var entry = mine is null ? new ChangedSysctl(want.Key, live ?? "", want.Value) : mine with { Set = want.Value };
             before[want.Key] = after[want.Key] = entry;
             var kind = mine is null ? ChangeKind.Added : ChangeKind.Changed;
-            set.Add(Command(want.Key, want.Value, new PlannedChange(kind, Subsystem, $"sysctl {want.Key}={want.Value} (was {live ?? "unreadable"})"), removal: false));
+            set.Add(Command(want.Key, want.Value, new PlannedChange(kind, Subsystem, $"sysctl {want.Key}={want.Value} (was {live ?? "unreadable"})") { Origin = want.Origin }, removal: false));
         }
 
         foreach (var mine in owned.Where(o => !desired.Any(d => d.Key == o.Key)))

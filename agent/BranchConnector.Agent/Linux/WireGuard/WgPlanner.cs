@@ -46,28 +46,28 @@ public static class WgPlanner
             if (!ctx.ExistingLinks.Contains(device.Interface))
             {
                 creates.Add(new PlannedCommand(Stage.WireGuard, CreateCommand(device.Interface, ctx),
-                    [new PlannedChange(ChangeKind.Added, "wireguard", $"device {device.Interface} ({ctx.Implementation.ToString().ToLowerInvariant()})")]));
+                    [new PlannedChange(ChangeKind.Added, "wireguard", $"device {device.Interface} ({ctx.Implementation.ToString().ToLowerInvariant()})") { Origin = device.Origin }]));
                 live = null;
             }
             else if (live is null)
             {
-                changes.Add(new PlannedChange(ChangeKind.Changed, "wireguard", $"device {device.Interface} configuration"));
+                changes.Add(new PlannedChange(ChangeKind.Changed, "wireguard", $"device {device.Interface} configuration") { Origin = device.Origin });
             }
 
             if (live is not null)
             {
                 if (!string.Equals(live.PublicKey, device.PublicKey, StringComparison.Ordinal))
-                    changes.Add(new PlannedChange(ChangeKind.Changed, "wireguard", $"device {device.Interface} key"));
+                    changes.Add(new PlannedChange(ChangeKind.Changed, "wireguard", $"device {device.Interface} key") { Origin = device.Origin });
                 if (device.ListenPort is { } port && port != live.ListenPort)
-                    changes.Add(new PlannedChange(ChangeKind.Changed, "wireguard", $"device {device.Interface} listen-port {port}"));
+                    changes.Add(new PlannedChange(ChangeKind.Changed, "wireguard", $"device {device.Interface} listen-port {port}") { Origin = device.Origin });
                 if (device.Fwmark != live.Fwmark)
-                    changes.Add(new PlannedChange(ChangeKind.Changed, "wireguard", $"device {device.Interface} fwmark 0x{device.Fwmark:x}"));
+                    changes.Add(new PlannedChange(ChangeKind.Changed, "wireguard", $"device {device.Interface} fwmark 0x{device.Fwmark:x}") { Origin = device.Origin });
                 changes.AddRange(DiffPeers(device, live, ctx, out var sameDevicePeers));
                 if (changes.Count == 0) unchanged += 1 + sameDevicePeers; else unchanged += sameDevicePeers;
             }
             else
             {
-                changes.AddRange(device.Peers.Select(p => new PlannedChange(ChangeKind.Added, "wireguard", $"peer {Short(p.PublicKey)} on {device.Interface}")));
+                changes.AddRange(device.Peers.Select(p => new PlannedChange(ChangeKind.Added, "wireguard", $"peer {Short(p.PublicKey)} on {device.Interface}") { Origin = p.Origin }));
             }
 
             if (changes.Count > 0 || live is null)
@@ -95,11 +95,11 @@ public static class WgPlanner
         {
             if (!livePeers.Remove(peer.PublicKey, out var lp))
             {
-                changes.Add(new PlannedChange(ChangeKind.Added, "wireguard", $"peer {Short(peer.PublicKey)} on {device.Interface}"));
+                changes.Add(new PlannedChange(ChangeKind.Added, "wireguard", $"peer {Short(peer.PublicKey)} on {device.Interface}") { Origin = peer.Origin });
                 continue;
             }
             if (PeerMatches(peer, lp, ctx)) same++;
-            else changes.Add(new PlannedChange(ChangeKind.Changed, "wireguard", $"peer {Short(peer.PublicKey)} on {device.Interface}"));
+            else changes.Add(new PlannedChange(ChangeKind.Changed, "wireguard", $"peer {Short(peer.PublicKey)} on {device.Interface}") { Origin = peer.Origin });
         }
         changes.AddRange(livePeers.Keys.Order(StringComparer.Ordinal)
             .Select(k => new PlannedChange(ChangeKind.Removed, "wireguard", $"peer {Short(k)} on {device.Interface}")));

@@ -16,11 +16,17 @@ public sealed record DesiredSa(
     int SourcePort,
     int DestinationPort)
 {
+    /// <summary>The document part that asked for it; not compared with what the kernel holds.</summary>
+    public Origin? Origin { get; init; }
     public SaKey Identity => new(Destination, Spi);
 }
 
 /// <summary>One policy the kernel should hold (always at <see cref="XfrmBands.Priority"/>).</summary>
-public sealed record DesiredPolicy(string LinkId, PolicyKey Key, PolicyTemplate Template);
+public sealed record DesiredPolicy(string LinkId, PolicyKey Key, PolicyTemplate Template)
+{
+    /// <summary>The document part that asked for it; not compared with what the kernel holds.</summary>
+    public Origin? Origin { get; init; }
+}
 
 /// <summary>
 /// The xfrm objects an IPSec peering needs. Per link: an outbound SA (local → remote, encap sport
@@ -44,16 +50,17 @@ public sealed record XfrmIntent(IReadOnlyList<DesiredSa> Sas, IReadOnlyList<Desi
             var local = IpText.Address(group.LocalAddress);
             var remote = IpText.Address(link.RemoteAddress);
             var reqid = reqids[link.Id];
-            sas.Add(new DesiredSa(link.Id, SaDirection.Inbound, remote, local, link.Inbound.Spi, reqid, link.Inbound.Key, link.RemotePort, group.ListenPort));
-            sas.Add(new DesiredSa(link.Id, SaDirection.Outbound, local, remote, link.Outbound.Spi, reqid, link.Outbound.Key, group.ListenPort, link.RemotePort));
+            var origin = new GroupOrigin(group.Id);
+            sas.Add(new DesiredSa(link.Id, SaDirection.Inbound, remote, local, link.Inbound.Spi, reqid, link.Inbound.Key, link.RemotePort, group.ListenPort) { Origin = origin });
+            sas.Add(new DesiredSa(link.Id, SaDirection.Outbound, local, remote, link.Outbound.Spi, reqid, link.Outbound.Key, group.ListenPort, link.RemotePort) { Origin = origin });
             var outTemplate = new PolicyTemplate(local, remote, Proto, reqid, Mode);
             var inTemplate = new PolicyTemplate(remote, local, Proto, reqid, Mode);
             foreach (var localSubnet in link.LocalSubnets.Select(s => IpText.Network(s)).Distinct(StringComparer.Ordinal))
             foreach (var remoteSubnet in link.RemoteSubnets.Select(s => IpText.Network(s)).Distinct(StringComparer.Ordinal))
             {
-                policies.Add(new DesiredPolicy(link.Id, new PolicyKey(PolicyDir.Out, localSubnet, remoteSubnet), outTemplate));
-                policies.Add(new DesiredPolicy(link.Id, new PolicyKey(PolicyDir.In, remoteSubnet, localSubnet), inTemplate));
-                policies.Add(new DesiredPolicy(link.Id, new PolicyKey(PolicyDir.Fwd, remoteSubnet, localSubnet), inTemplate));
+                policies.Add(new DesiredPolicy(link.Id, new PolicyKey(PolicyDir.Out, localSubnet, remoteSubnet), outTemplate) { Origin = origin });
+                policies.Add(new DesiredPolicy(link.Id, new PolicyKey(PolicyDir.In, remoteSubnet, localSubnet), inTemplate) { Origin = origin });
+                policies.Add(new DesiredPolicy(link.Id, new PolicyKey(PolicyDir.Fwd, remoteSubnet, localSubnet), inTemplate) { Origin = origin });
             }
         }
         return new XfrmIntent(sas, policies, reqids);

@@ -41,7 +41,7 @@ public static class XfrmPlanner
     private static (SubsystemPlan Plan, IReadOnlyList<RetiringSa> Retiring) PlanStates(
         XfrmIntent intent, IReadOnlyList<ObservedSa> observed, IReadOnlyCollection<RetiringSa> retiring, DateTimeOffset now, SequenceDecisions seq)
     {
-        var desired = DesiredIdentity.Distinct(intent.Sas, s => s.Identity, "SA", s => $"link {s.LinkId}");
+        var desired = DesiredIdentity.Distinct(intent.Sas, s => s.Identity, s => s with { Origin = null }, "SA", s => $"link {s.LinkId}");
         var observedByKey = new Dictionary<SaKey, ObservedSa>();
         foreach (var o in observed) observedByKey.TryAdd(o.Identity, o);
         var retiringByKey = new Dictionary<SaKey, RetiringSa>();
@@ -73,13 +73,13 @@ public static class XfrmPlanner
                 outboundAdded.Add(sa.Reqid);
             }
             if (live is null)
-                lines.Add(new(XfrmRenderer.AddSa(sa, start), new(ChangeKind.Added, Subsystem, XfrmRenderer.Describe(sa))));
+                lines.Add(new(XfrmRenderer.AddSa(sa, start), new(ChangeKind.Added, Subsystem, XfrmRenderer.Describe(sa)) { Origin = sa.Origin }));
             else
             {
                 // Same (destination, SPI) with another key, port or sequence state: the kernel cannot hold both, and
                 // `state update` does not change keys, so this SA is replaced in place (a short break; a new SPI avoids it).
-                lines.Add(new(XfrmRenderer.DeleteSa(live), new(ChangeKind.Changed, Subsystem, XfrmRenderer.Describe(sa) + " (old removed)")));
-                lines.Add(new(XfrmRenderer.AddSa(sa, start), new(ChangeKind.Changed, Subsystem, XfrmRenderer.Describe(sa) + " (new added)")));
+                lines.Add(new(XfrmRenderer.DeleteSa(live), new(ChangeKind.Changed, Subsystem, XfrmRenderer.Describe(sa) + " (old removed)") { Origin = sa.Origin }));
+                lines.Add(new(XfrmRenderer.AddSa(sa, start), new(ChangeKind.Changed, Subsystem, XfrmRenderer.Describe(sa) + " (new added)") { Origin = sa.Origin }));
             }
         }
 
@@ -111,7 +111,7 @@ public static class XfrmPlanner
 
     private static SubsystemPlan PlanPolicies(IReadOnlyList<DesiredPolicy> desiredPolicies, IReadOnlyList<ObservedPolicy> observed)
     {
-        var desired = DesiredIdentity.Distinct(desiredPolicies, p => p.Key, "policy", p => $"link {p.LinkId}");
+        var desired = DesiredIdentity.Distinct(desiredPolicies, p => p.Key, p => p with { Origin = null }, "policy", p => $"link {p.LinkId}");
         var observedByKey = new Dictionary<PolicyKey, ObservedPolicy>();
         foreach (var o in observed) observedByKey.TryAdd(o.Key, o);
         var adds = new List<IpBatchLine>();
@@ -120,11 +120,11 @@ public static class XfrmPlanner
         foreach (var policy in desired)
         {
             if (!observedByKey.Remove(policy.Key, out var live))
-                adds.Add(new(XfrmRenderer.AddPolicy(policy), new(ChangeKind.Added, Subsystem, XfrmRenderer.Describe(policy))));
+                adds.Add(new(XfrmRenderer.AddPolicy(policy), new(ChangeKind.Added, Subsystem, XfrmRenderer.Describe(policy)) { Origin = policy.Origin }));
             else if (live.Unmodeled is null && live.Priority == XfrmBands.Priority && live.Templates.SequenceEqual([policy.Template]))
                 unchanged++;
             else
-                adds.Add(new(XfrmRenderer.UpdatePolicy(policy), new(ChangeKind.Changed, Subsystem, XfrmRenderer.Describe(policy))));
+                adds.Add(new(XfrmRenderer.UpdatePolicy(policy), new(ChangeKind.Changed, Subsystem, XfrmRenderer.Describe(policy)) { Origin = policy.Origin }));
         }
         foreach (var o in observed.Where(o => observedByKey.TryGetValue(o.Key, out var left) && ReferenceEquals(left, o)))
             removals.Add(new(XfrmRenderer.DeletePolicy(o.Key), new(ChangeKind.Removed, Subsystem, "policy " + o.Key)));
