@@ -58,7 +58,7 @@ public static class BatchDecoder
             NumberScan.ReportNonIntegers(b.Element, b.Path, errors);
             if (topic is null || firstSeen.GetValueOrDefault(topic, -1) != i) continue;
             topics.Add(topic);
-            config = BatchTopics.Find(topic)?.Apply(config, b) ?? config;
+            config = BatchTopics.Find(topic)?.Read(config, b) ?? config;
         }
         return config with { Topics = topics.ToEquatableList() };
     }

@@ -1,27 +1,26 @@
-using BranchConnector.Agent.Desired;
-using BranchConnector.Agent.Protocol.Reading;
 using BranchConnector.Agent.Protocol.Topics;
+using BranchConnector.Agent.Reconcile;
 
 namespace BranchConnector.Agent.Protocol;
 
-/// <summary>One batch topic: its name and where its validated body goes in the desired configuration.</summary>
-internal sealed record BatchTopic(string Name, Func<DesiredConfig, ObjectReader, DesiredConfig> Apply);
-
 /// <summary>
-/// The batch topics the agent accepts, one line each, in the spec's apply order. A new topic is a reader in
-/// `Protocol/Topics/` and a line here (docs/architecture.md, "Adding a batch topic").
+/// The batch topics the agent accepts, one line each, in the spec's apply order. A new topic is a folder in
+/// `Protocol/Topics/` and a line here (docs/adding-a-topic.md).
 /// </summary>
 internal static class BatchTopics
 {
-    public static readonly IReadOnlyList<BatchTopic> All =
+    public static readonly IReadOnlyList<IBatchTopic> All =
     [
-        new(InterfaceTopic.Name, (config, body) => config with { Interfaces = InterfaceTopic.Read(body) }),
-        new(WireGuardTopic.Name, (config, body) => config with { Backbone = WireGuardTopic.Read(body) }),
-        new(StaticTopic.Name, (config, body) => config with { Routes = StaticTopic.Read(body) }),
-        new(Nat44Topic.Name, (config, body) => config with { Nat = Nat44Topic.Read(body) }),
-        new(AclTopic.Name, (config, body) => config with { Acl = AclTopic.Read(body) }),
-        new(MonitoringTopic.Name, (config, body) => config with { Monitoring = MonitoringTopic.Read(body) }),
+        new InterfaceTopic(),
+        new WireGuardTopic(),
+        new StaticTopic(),
+        new Nat44Topic(),
+        new AclTopic(),
+        new MonitoringTopic(),
     ];
 
-    public static BatchTopic? Find(string name) => All.FirstOrDefault(t => t.Name == name);
+    public static IBatchTopic? Find(string name) => All.FirstOrDefault(t => t.Name == name);
+
+    /// <summary>The kernel subsystems the topics bring, observed and planned after the shared ones.</summary>
+    public static readonly IReadOnlyList<IKernelSubsystem> Subsystems = [.. All.Select(t => t.Subsystem).OfType<IKernelSubsystem>()];
 }

@@ -96,6 +96,7 @@ public static class IntentBuilder
             Warnings = warnings.ToEquatableList(),
             Sysctls = sysctls.ToEquatableList(),
             Ipsec = peering.IpsecGroups,
+            Parts = Protocol.BatchTopics.All.SelectMany(t => t.Intent(config, config.OriginOf(t.Name))).ToEquatableList(),
         };
     }
 

@@ -31,6 +31,9 @@ public sealed record KernelIntent(
     /// <summary>Kernel settings (the full tunnel's src_valid_mark); restored when no longer wanted if the agent changed them.</summary>
     public EquatableList<DesiredSysctl> Sysctls { get; init; } = [];
 
+    /// <summary>The parts of the batch topics that bring their own subsystem (<see cref="IKernelSubsystem"/>).</summary>
+    public EquatableList<IntentPart> Parts { get; init; } = [];
+
     /// <summary>Things that did not stop the apply but an operator should see (a DNS failure, say).</summary>
     public EquatableList<string> Warnings { get; init; } = [];
 }

@@ -18,5 +18,8 @@ public sealed record ObservedState(
     /// <summary>The values of <see cref="SysctlPlanner.Managed"/> (a key that could not be read is absent).</summary>
     public IReadOnlyDictionary<string, string> Sysctls { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>What each <see cref="IKernelSubsystem"/> of a topic read, by its name.</summary>
+    public IReadOnlyDictionary<string, object> Subsystems { get; init; } = new Dictionary<string, object>();
+
     public IReadOnlySet<string> LinkNames => Links.Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
 }

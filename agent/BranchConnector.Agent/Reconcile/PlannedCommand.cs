@@ -3,8 +3,8 @@ using BranchConnector.Agent.Tools;
 
 namespace BranchConnector.Agent.Reconcile;
 
-/// <summary>Apply order on the way up; removals run in the reverse order (spec: interface → wireguard → static → nat44 → acl).</summary>
-public enum Stage { Interface = 0, WireGuard = 1, Static = 2, Peering = 3, Firewall = 4, Xfrm = 5 }
+/// <summary>Apply order on the way up, removals in reverse (spec: interface → wireguard → static → nat44 → acl); <see cref="Topic"/>: the subsystem a batch topic brings (<see cref="IKernelSubsystem"/>), last.</summary>
+public enum Stage { Interface = 0, WireGuard = 1, Static = 2, Peering = 3, Firewall = 4, Xfrm = 5, Topic = 6 }
 
 public enum ChangeKind { Added, Removed, Changed }
 
@@ -27,5 +27,8 @@ public sealed record PlannedCommand(Stage Stage, CommandRequest Request, IReadOn
 public sealed record SubsystemPlan(IReadOnlyList<PlannedCommand> Commands, int Unchanged)
 {
     public static readonly SubsystemPlan Nothing = new([], 0);
+
+    /// <summary>What the subsystem cannot do on this box but does not fail on (a missing service, say): Confirm warnings.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
     public int ChangeCount(ChangeKind kind) => Commands.Sum(c => c.Changes.Count(x => x.Kind == kind));
 }

@@ -26,4 +26,7 @@ public sealed record PlannerContext(
 
     /// <summary>The IPSec sequence record and the SAs used before: where an SA installed again starts (docs/xfrm.md).</summary>
     public OutboundSequences Sequences { get; init; } = OutboundSequences.None;
+
+    /// <summary>The subsystems batch topics bring (<see cref="Protocol.BatchTopics"/>); planned after the shared ones.</summary>
+    public IReadOnlyList<IKernelSubsystem> Subsystems { get; init; } = Protocol.BatchTopics.Subsystems;
 }

@@ -42,7 +42,10 @@ public static class ReconcilePlanner
             ? XfrmPlanner.PlanCleanup(observed.Xfrm)
             : XfrmPlanner.Plan(new DesiredPeering([], intent.Ipsec), observed.Xfrm, ctx.RetiringSas, ctx.Now, ctx.Sequences);
 
-        var warnings = xfrm.RekeyNeeds.Select(n => n.Describe()).ToList();
+        // The topics' own subsystems (a cleanup intent has no parts: they plan the removal of all they own).
+        var topics = ctx.Subsystems.Select(s => s.Plan(intent, observed.Subsystems[s.Name], ctx)).ToList();
+
+        var warnings = xfrm.RekeyNeeds.Select(n => n.Describe()).Concat(topics.SelectMany(t => t.Warnings)).ToList();
         var stateAdds = xfrm.States.Commands.Where(c => !c.IsRemoval).ToList();
         if (!ctx.EspAvailable && stateAdds.Count > 0)
         {
@@ -61,7 +64,9 @@ public static class ReconcilePlanner
         // SAs before the policies that use them; policies out before the SAs go.
         up.AddRange(stateAdds);
         up.AddRange(xfrm.Policies.Commands.Where(c => !c.IsRemoval));
+        up.AddRange(topics.SelectMany(t => t.Commands.Where(c => !c.IsRemoval)));
         var down = new List<PlannedCommand>();
+        down.AddRange(topics.AsEnumerable().Reverse().SelectMany(t => t.Commands.Where(c => c.IsRemoval)));
         down.AddRange(xfrm.Policies.Commands.Where(c => c.IsRemoval));
         down.AddRange(xfrm.States.Commands.Where(c => c.IsRemoval));
         down.AddRange(firewall.Commands.Where(c => c.IsRemoval));
@@ -76,7 +81,8 @@ public static class ReconcilePlanner
         var after = new OwnershipRecord(
             ownedDevices.Union(created).Where(d => !deleted.Contains(d)).Order(StringComparer.Ordinal).ToList(),
             Entries(iface.OwnedAfterApply)) { Sysctls = sysctls.OwnedAfter };
-        var unchanged = wg.Unchanged + iface.Plan.Unchanged + routes.Unchanged + sysctls.Set.Unchanged + firewall.Unchanged + xfrm.States.Unchanged + xfrm.Policies.Unchanged;
+        var unchanged = wg.Unchanged + iface.Plan.Unchanged + routes.Unchanged + sysctls.Set.Unchanged + firewall.Unchanged + xfrm.States.Unchanged + xfrm.Policies.Unchanged
+            + topics.Sum(t => t.Unchanged);
         return new ReconcilePlan([.. up, .. down], iface.Problems, unchanged, before, after) {
             RetiringSas = xfrm.Retiring,
             Warnings = warnings,

@@ -13,9 +13,10 @@ namespace BranchConnector.Agent.Reconcile;
 /// exist): ip addr, ip route and ip rule per family, wg show per agent device, iptables-save per family; and
 /// the managed sysctls from /proc/sys without a process.
 /// </summary>
-public sealed class StateObserver(ICommandRunner runner, FirewallBackend? firewallBackend, SysctlReader? sysctls = null)
+public sealed class StateObserver(ICommandRunner runner, FirewallBackend? firewallBackend, SysctlReader? sysctls = null, IReadOnlyList<IKernelSubsystem>? subsystems = null)
 {
     private readonly SysctlReader _sysctls = sysctls ?? new SysctlReader();
+    private readonly IReadOnlyList<IKernelSubsystem> _subsystems = subsystems ?? Protocol.BatchTopics.Subsystems;
 
     public async Task<ObservedState> ObserveAsync(IEnumerable<string> wgDevices, CancellationToken ct)
     {
@@ -27,6 +28,7 @@ public sealed class StateObserver(ICommandRunner runner, FirewallBackend? firewa
         var firewallTask = firewallBackend is null ? Task.FromResult<ObservedFirewall?>(null) : ObserveFirewallAsync(firewallBackend, ct);
         var xfrmTask = new XfrmObserver(runner).ObserveAsync(ct);
         var sysctlTask = _sysctls.ReadAsync(SysctlPlanner.Managed, ct);
+        var topicTasks = _subsystems.Select(async s => (s.Name, State: await s.ObserveAsync(runner, ct).ConfigureAwait(false))).ToList();
 
         var links = await linksTask.ConfigureAwait(false);
         var existing = links.Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
@@ -45,6 +47,7 @@ public sealed class StateObserver(ICommandRunner runner, FirewallBackend? firewa
             await xfrmTask.ConfigureAwait(false))
         {
             Sysctls = await sysctlTask.ConfigureAwait(false),
+            Subsystems = (await Task.WhenAll(topicTasks).ConfigureAwait(false)).ToDictionary(t => t.Name, t => t.State, StringComparer.Ordinal),
         };
     }
 

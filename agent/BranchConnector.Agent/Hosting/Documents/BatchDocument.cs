@@ -25,18 +25,9 @@ public sealed class BatchDocument : IDocumentKind<DecodedBatch>
     public ConfirmUnits Units(DecodedBatch document)
     {
         var config = document.Config;
-        return new([.. config.Topics.Select(config.OriginOf)], stage => RemovalOwner(stage) is { } topic ? config.OriginOf(topic) : null);
+        return new([.. config.Topics.Select(config.OriginOf)],
+            stage => BatchTopics.All.FirstOrDefault(t => t.OwnsRemovalsOf == stage) is { } owner ? config.OriginOf(owner.Name) : null);
     }
-
-    /// <summary>The topic whose subsystem a removal (an object nothing asks for any more) belongs to.</summary>
-    private static string? RemovalOwner(Stage stage) => stage switch
-    {
-        Stage.Interface => Protocol.Topics.InterfaceTopic.Name,
-        Stage.WireGuard => Protocol.Topics.WireGuardTopic.Name,
-        Stage.Static => Protocol.Topics.StaticTopic.Name,
-        Stage.Firewall => Protocol.Topics.AclTopic.Name,
-        _ => null,
-    };
 
     public Task CommitAsync(StateCommitter commit, DecodedBatch document, ReadOnlyMemory<byte> payload, KernelIntent intent, DateTimeOffset? appliedAt, CancellationToken ct) =>
         commit.CommitBatchAsync(document, payload, intent, appliedAt, ct);

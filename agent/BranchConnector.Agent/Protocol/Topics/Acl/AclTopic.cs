@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using BranchConnector.Agent.Desired;
 using BranchConnector.Agent.Protocol.Reading;
+using BranchConnector.Agent.Reconcile;
 using BranchConnector.Agent.Protocol.Values;
 
 namespace BranchConnector.Agent.Protocol.Topics;
@@ -9,8 +10,12 @@ namespace BranchConnector.Agent.Protocol.Topics;
 /// `acl`: policies and filter rules for traffic through agent-managed tunnels. IPv4 (iptables) only.
 /// Port lists become iptables multiport text and are allowed only with tcp or udp.
 /// </summary>
-internal static partial class AclTopic
+internal sealed partial class AclTopic : IBatchTopic
 {
+    string IBatchTopic.Name => Name;
+    public DesiredConfig Read(DesiredConfig config, ObjectReader body) => config with { Acl = Read(body) };
+    public Stage? OwnsRemovalsOf => Stage.Firewall;
+
     public const string Name = "acl";
 
     [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$")]

@@ -5,8 +5,11 @@ using BranchConnector.Agent.Protocol.Values;
 namespace BranchConnector.Agent.Protocol.Topics;
 
 /// <summary>`monitoring`: report intervals and STUN servers, all optional (defaults in <see cref="MonitoringSpec.Default"/>).</summary>
-internal static class MonitoringTopic
+internal sealed class MonitoringTopic : IBatchTopic
 {
+    string IBatchTopic.Name => Name;
+    public DesiredConfig Read(DesiredConfig config, ObjectReader body) => config with { Monitoring = Read(body) };
+
     public const string Name = "monitoring";
     public const int MaxSeconds = 86400;
 

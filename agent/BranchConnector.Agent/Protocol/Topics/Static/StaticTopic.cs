@@ -1,6 +1,7 @@
 using BranchConnector.Agent.Linux;
 using BranchConnector.Agent.Desired;
 using BranchConnector.Agent.Protocol.Reading;
+using BranchConnector.Agent.Reconcile;
 using BranchConnector.Agent.Protocol.Values;
 
 namespace BranchConnector.Agent.Protocol.Topics;
@@ -9,8 +10,12 @@ namespace BranchConnector.Agent.Protocol.Topics;
 /// `static`: `{ "routes": [ { "destination", "gateway", "interface", "metric", "table" } ] }`.
 /// Metric and table are kernel u32 values, limited here to the int range of <see cref="StaticRoute"/>.
 /// </summary>
-internal static class StaticTopic
+internal sealed class StaticTopic : IBatchTopic
 {
+    string IBatchTopic.Name => Name;
+    public DesiredConfig Read(DesiredConfig config, ObjectReader body) => config with { Routes = Read(body) };
+    public Stage? OwnsRemovalsOf => Stage.Static;
+
     public const string Name = "static";
     public const int MainTable = 254;
     public const int LocalTable = 255;

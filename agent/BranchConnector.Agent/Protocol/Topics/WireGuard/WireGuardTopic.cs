@@ -1,12 +1,17 @@
 using BranchConnector.Agent.Desired;
 using BranchConnector.Agent.Protocol.Reading;
+using BranchConnector.Agent.Reconcile;
 using BranchConnector.Agent.Protocol.Values;
 
 namespace BranchConnector.Agent.Protocol.Topics;
 
 /// <summary>`wireguard`: the backbone tunnel to the hub edge or MTGE.</summary>
-internal static class WireGuardTopic
+internal sealed class WireGuardTopic : IBatchTopic
 {
+    string IBatchTopic.Name => Name;
+    public DesiredConfig Read(DesiredConfig config, ObjectReader body) => config with { Backbone = Read(body) };
+    public Stage? OwnsRemovalsOf => Stage.WireGuard;
+
     public const string Name = "wireguard";
     public const string DefaultInterface = "wg0";
 

@@ -10,8 +10,11 @@ namespace BranchConnector.Agent.Protocol.Topics;
 /// filters; `destination_port` needs a protocol. A key that belongs to another type is an error, not ignored:
 /// it would mean the hub and the agent disagree about the rule.
 /// </summary>
-internal static class Nat44Topic
+internal sealed class Nat44Topic : IBatchTopic
 {
+    string IBatchTopic.Name => Name;
+    public DesiredConfig Read(DesiredConfig config, ObjectReader body) => config with { Nat = Read(body) };
+
     public const string Name = "nat44";
 
     public static EquatableList<NatRule> Read(ObjectReader body)

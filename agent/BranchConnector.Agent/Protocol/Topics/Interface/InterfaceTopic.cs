@@ -1,12 +1,17 @@
 using BranchConnector.Agent.Desired;
 using BranchConnector.Agent.Protocol.Reading;
+using BranchConnector.Agent.Reconcile;
 using BranchConnector.Agent.Protocol.Values;
 
 namespace BranchConnector.Agent.Protocol.Topics;
 
 /// <summary>`interface`: `{ "interfaces": [ { "name", "addresses": ["ip/prefix"], "mtu" } ] }`.</summary>
-internal static class InterfaceTopic
+internal sealed class InterfaceTopic : IBatchTopic
 {
+    string IBatchTopic.Name => Name;
+    public DesiredConfig Read(DesiredConfig config, ObjectReader body) => config with { Interfaces = Read(body) };
+    public Stage? OwnsRemovalsOf => Stage.Interface;
+
     public const string Name = "interface";
 
     public static EquatableList<InterfaceSpec> Read(ObjectReader body)
