@@ -59,7 +59,8 @@ public sealed class AgentServices
         Environment = new IntentEnvironment(Keys, Resolver, runner, settings.Firewall.Manage && firewall?.Backend is not null);
         var observer = new StateObserver(runner, Environment.ManageFirewall ? firewall!.Backend : null);
         Reconciler = new Reconciler(observer, new PlanApplier(runner), Journal, PlannerContext, loggers.CreateLogger<Reconciler>(), Sequences);
-        Publisher = new Publisher(clock, loggers.CreateLogger<Publisher>());
+        Publisher = new Publisher(clock, loggers.CreateLogger<Publisher>(),
+            new HashSet<string>(StringComparer.Ordinal) { Topics.ConfigConfirm, Topics.PeeringConfirm, Topics.Register, Topics.State });
         Work = new WorkQueue(loggers.CreateLogger<WorkQueue>(), clock);
         Coordinator = new ApplyCoordinator(State, Reconciler, Environment, Keys, EspSockets, Work, clock, loggers.CreateLogger<ApplyCoordinator>());
         Coordinator.Applied += Metrics.ObserveApply;

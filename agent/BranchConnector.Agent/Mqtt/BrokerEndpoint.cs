@@ -1,6 +1,6 @@
 namespace BranchConnector.Agent.Mqtt;
 
-/// <summary>A broker URL split into what libmosquitto needs.</summary>
+/// <summary>A broker URL split into host, port and TLS.</summary>
 public sealed record BrokerEndpoint(Uri Url, string Host, int Port, bool Tls)
 {
     public static BrokerEndpoint Parse(Uri url)
@@ -16,7 +16,7 @@ public sealed record BrokerEndpoint(Uri Url, string Host, int Port, bool Tls)
         if (string.IsNullOrEmpty(url.Host)) throw new ArgumentException($"broker URL '{url}' has no host", nameof(url));
         // System.Uri knows no default port for mqtt schemes: -1 means "not given".
         var port = url.Port > 0 ? url.Port : tls ? 8883 : 1883;
-        // IPv6 literals come bracketed from Uri.Host; libmosquitto wants them bare.
+        // IPv6 literals come bracketed from Uri.Host; DNS end points and TLS host names want them bare.
         var host = url.HostNameType == UriHostNameType.IPv6 ? url.Host.Trim('[', ']') : url.Host;
         return new BrokerEndpoint(url, host, port, tls);
     }

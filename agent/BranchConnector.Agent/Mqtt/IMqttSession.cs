@@ -2,7 +2,7 @@ using System.Threading.Channels;
 
 namespace BranchConnector.Agent.Mqtt;
 
-/// <summary>The agent's only view of the broker; libmosquitto stays behind it.</summary>
+/// <summary>The agent's only view of the broker; MQTTnet stays behind it.</summary>
 public interface IMqttSession : IAsyncDisposable
 {
     /// <summary>Connects, keeps the connection (reconnect, failover, back-off) until cancelled, then disconnects.</summary>
@@ -11,8 +11,14 @@ public interface IMqttSession : IAsyncDisposable
     /// <summary>Completes when the session stops.</summary>
     ChannelReader<InboundMessage> Inbound { get; }
 
-    /// <summary>Hands the message to libmosquitto; throws <see cref="MqttNotConnectedException"/> when offline.</summary>
-    ValueTask PublishAsync(string topic, ReadOnlyMemory<byte> payload, int qos, bool retain, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// QoS 0: sent while connected, else <see cref="MqttNotConnectedException"/>. QoS 1: at least once — while
+    /// connected the call returns once the broker's PUBACK came (<see cref="MqttPublishOutcome.Acknowledged"/>);
+    /// offline, or when the connection drops before the PUBACK, the message waits in the session's outbox and is
+    /// sent again right after the next connect (<see cref="MqttPublishOutcome.Queued"/>). A refusal by the broker
+    /// throws <see cref="MqttPublishException"/>.
+    /// </summary>
+    ValueTask<MqttPublishOutcome> PublishAsync(string topic, ReadOnlyMemory<byte> payload, int qos, bool retain, CancellationToken cancellationToken = default);
 
     MqttSessionStatus Status { get; }
 

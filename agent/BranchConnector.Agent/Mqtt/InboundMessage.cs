@@ -1,9 +1,9 @@
 namespace BranchConnector.Agent.Mqtt;
 
-/// <summary>Something that arrived on a subscribed topic, handed from libmosquitto's thread to the agent.</summary>
+/// <summary>Something that arrived on a subscribed topic, handed from the MQTT client to the agent.</summary>
 public abstract record InboundMessage(string Topic, int Qos, bool Retained);
 
-/// <summary>A message within the size limit, payload copied out of libmosquitto's buffer.</summary>
+/// <summary>A message within the size limit, payload copied out of MQTTnet's pooled buffer.</summary>
 public sealed record InboundPublish(string Topic, ReadOnlyMemory<byte> Payload, int Qos, bool Retained)
     : InboundMessage(Topic, Qos, Retained);
 

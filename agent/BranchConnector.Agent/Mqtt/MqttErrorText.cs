@@ -1,46 +1,77 @@
-using System.Runtime.InteropServices;
-using BranchConnector.Agent.Mqtt.Native;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Text;
+using MQTTnet;
+using MQTTnet.Adapter;
 
 namespace BranchConnector.Agent.Mqtt;
 
-/// <summary>Turns libmosquitto codes and MQTT reason codes into the clear text shown in status and logs.</summary>
+/// <summary>Turns MQTTnet's exceptions and MQTT 5 reason codes into the clear text shown in status and logs.</summary>
 internal static class MqttErrorText
 {
-    /// <summary>A libmosquitto error from connect or the network loop.</summary>
-    public static string ForError(int rc, int errno, string? lastTlsError) => rc switch
+    /// <summary>
+    /// Why a connect attempt failed before CONNACK. <paramref name="tlsRejection"/> is what the certificate check
+    /// said about the broker's certificate, when it refused it.
+    /// </summary>
+    public static string ForConnectFailure(Exception exception, string? tlsRejection, TimeSpan? timedOutAfter)
     {
-        MosquittoConstants.ErrTls or MosquittoConstants.ErrTlsHandshake => $"TLS handshake failed: {lastTlsError ?? "unknown TLS error"}",
-        MosquittoConstants.ErrErrno when lastTlsError is not null => $"TLS handshake failed: {lastTlsError}",
-        MosquittoConstants.ErrErrno => errno != 0 ? Marshal.GetPInvokeErrorMessage(errno) : "connection failed",
-        MosquittoConstants.ErrEai => "cannot resolve the broker host name",
-        MosquittoConstants.ErrConnLost => "connection lost",
-        MosquittoConstants.ErrNoConn => "connection closed",
-        _ => MosquittoLibrary.ErrorText(rc),
+        if (timedOutAfter is { } after) return $"no CONNACK within {(int)after.TotalSeconds} s";
+        if (tlsRejection is not null) return $"TLS handshake failed: {tlsRejection}";
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case AuthenticationException auth:
+                    return $"TLS handshake failed: {auth.InnerException?.Message ?? auth.Message}";
+                case SocketException socket:
+                    return ForSocket(socket);
+            }
+        }
+        // MQTTnet says "Error while authenticating. Connection closed." when the broker hangs up before CONNACK
+        // (a client certificate it refused shows up this way with TLS 1.3).
+        if (exception is MqttConnectingFailedException) return "the broker closed the connection before CONNACK";
+        return exception.Message;
+    }
+
+    public static string ForSocket(SocketException socket) => socket.SocketErrorCode switch
+    {
+        SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData => "cannot resolve the broker host name",
+        SocketError.TimedOut => "connect timed out",
+        _ => socket.Message,
     };
 
     /// <summary>A CONNACK that refused the connection.</summary>
-    public static string ForConnack(int reasonCode) => reasonCode switch
+    public static string ForConnack(MqttClientConnectResultCode code) => code switch
     {
-        MosquittoConstants.ReasonNotAuthorized => "not authorised",
-        MosquittoConstants.ReasonBadUsernameOrPassword => "not authorised (bad user name or password)",
-        _ => $"connection refused: {MosquittoLibrary.ReasonText(reasonCode)}",
+        MqttClientConnectResultCode.NotAuthorized => "not authorised",
+        MqttClientConnectResultCode.BadUserNameOrPassword => "not authorised (bad user name or password)",
+        _ => $"connection refused: {ReasonText(code.ToString(), (int)code)}",
     };
 
-    /// <summary>A DISCONNECT sent by the broker (reason codes start at 0x80; below that it is a libmosquitto error).</summary>
-    public static string ForDisconnect(int code, int errno, string? lastTlsError) => code switch
+    /// <summary>Why an established connection ended: a DISCONNECT from the broker (reason ≥ 0x80) or the transport.</summary>
+    public static string ForDisconnect(MqttClientDisconnectReason reason, Exception? transport)
     {
-        MosquittoConstants.ReasonSessionTakenOver => $"session taken over: {MqttSessionStatus.IdentityConflictText}",
-        >= 0x80 => $"disconnected by the broker: {MosquittoLibrary.ReasonText(code)}",
-        _ => ForError(code, errno, lastTlsError),
-    };
+        if (reason == MqttClientDisconnectReason.SessionTakenOver) return $"session taken over: {MqttSessionStatus.IdentityConflictText}";
+        if ((int)reason >= 0x80) return $"disconnected by the broker: {ReasonText(reason.ToString(), (int)reason)}";
+        for (var e = transport; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException socket) return ForSocket(socket);
+        }
+        return "connection lost";
+    }
 
-    /// <summary>"OpenSSL Error[0]: error:0A000086:SSL routines::certificate verify failed" → "certificate verify failed".</summary>
-    public static string? OpenSslReason(string logLine)
+    /// <summary>A PUBACK or SUBACK that refused.</summary>
+    public static string ForReason(string name, int code) => ReasonText(name, code);
+
+    /// <summary>"ServerShuttingDown" (0x8B) → "server shutting down (0x8B)".</summary>
+    private static string ReasonText(string name, int code)
     {
-        if (!logLine.StartsWith("OpenSSL Error", StringComparison.Ordinal)) return null;
-        var cut = logLine.LastIndexOf("::", StringComparison.Ordinal);
-        if (cut >= 0) return logLine[(cut + 2)..].Trim();
-        cut = logLine.LastIndexOf(':');
-        return cut >= 0 ? logLine[(cut + 1)..].Trim() : logLine;
+        var words = new StringBuilder(name.Length + 8);
+        foreach (var c in name)
+        {
+            if (char.IsUpper(c) && words.Length > 0) words.Append(' ');
+            words.Append(char.ToLowerInvariant(c));
+        }
+        return $"{words} (0x{code:X2})";
     }
 }

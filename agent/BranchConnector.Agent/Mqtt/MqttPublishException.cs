@@ -1,6 +1,6 @@
 namespace BranchConnector.Agent.Mqtt;
 
-/// <summary>libmosquitto refused a publish (bad topic, payload too big for the broker, ...).</summary>
+/// <summary>The broker refused a publish (its PUBACK carried a reason code of 0x80 or more: not authorised, quota, ...).</summary>
 public sealed class MqttPublishException : Exception
 {
     public MqttPublishException() { }

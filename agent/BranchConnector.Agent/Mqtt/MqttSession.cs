@@ -1,48 +1,44 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Threading.Channels;
-using BranchConnector.Agent.Mqtt.Native;
 using Microsoft.Extensions.Logging;
+using MQTTnet;
+using MQTTnet.Exceptions;
+using MQTTnet.Packets;
+using MQTTnet.Protocol;
 
 namespace BranchConnector.Agent.Mqtt;
 
 /// <summary>
-/// The broker session: one dedicated thread owns the libmosquitto client, connects (URLs in order), runs the
-/// network loop, reconnects with jittered back-off and backs off long when another client holds this identity.
-/// Callbacks arrive on that thread; inbound messages leave it through a channel; publishes from any thread are
-/// queued by libmosquitto and written by the loop.
+/// The broker session over MQTTnet (MQTT 5). One loop connects (URLs in order), keeps the connection until it
+/// is lost or the session is stopped, and reconnects with full-jitter back-off, backing off long when another
+/// client holds this identity. Each connection gets a fresh MQTTnet client, so no event of a dead connection
+/// reaches the next one. Inbound messages leave through a channel; QoS 1 publishes go through the
+/// <see cref="MqttOutbox"/>, which re-sends after a reconnect whatever the broker had not acknowledged.
 /// </summary>
-public sealed partial class MqttSession : IMqttSession, IMosquittoEvents
+public sealed partial class MqttSession : IMqttSession
 {
-    private static readonly TimeSpan LoopTick = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan ShutdownFlush = TimeSpan.FromSeconds(2);
 
     private readonly MqttSessionOptions _options;
     private readonly ILogger _logger;
     private readonly IReadOnlyList<BrokerEndpoint> _endpoints;
+    private readonly MqttClientFactory _factory = new();
+    private readonly MqttOutbox _outbox;
     private readonly Channel<InboundMessage> _inbound =
         Channel.CreateUnbounded<InboundMessage>(new UnboundedChannelOptions { SingleWriter = true });
     private readonly CancellationTokenSource _stop = new();
 
     private MqttSessionStatus _status = MqttSessionStatus.Initial;
-    private volatile MosquittoClient? _client;
-    private volatile bool _connected;
+    private volatile IMqttClient? _client;
     private Task? _run;
     private int _started;
+    private volatile bool _skipWill;
 
-    // Loop-thread state for the connection in progress.
-    private BrokerEndpoint? _endpoint;
-    private bool _connackReceived;
-    private bool _connackOk;
-    private bool _refused;
-    private bool _lost;
-    private int _disconnectCode;
-    private string? _lastTlsError;
     private long _connectedAtTicks;
-    private CancellationTokenSource? _connectionScope;
     private int _consecutiveKicks;
     /// <summary>A connect attempt failed since the last connection: the broker itself was down.</summary>
     private bool _brokerWasDown;
-    private MarkedConnectProxy? _proxy;
 
     public MqttSession(MqttSessionOptions options, ILogger<MqttSession> logger)
     {
@@ -51,61 +47,103 @@ public sealed partial class MqttSession : IMqttSession, IMosquittoEvents
         _options = options;
         _logger = logger;
         _endpoints = options.Urls.Select(BrokerEndpoint.Parse).ToArray();
+        _outbox = new MqttOutbox(options.OutboxCapacity);
     }
 
     public ChannelReader<InboundMessage> Inbound => _inbound.Reader;
 
     public MqttSessionStatus Status => Volatile.Read(ref _status);
 
+    /// <summary>QoS 1 messages not yet acknowledged by the broker (tests, status).</summary>
+    public int Unacknowledged => _outbox.Count;
+
     public Task RunAsync(CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _started, 1) == 1) throw new InvalidOperationException("the MQTT session is already running");
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var registration = cancellationToken.Register(static s => ((CancellationTokenSource)s!).Cancel(), _stop);
-        var thread = new Thread(() =>
+        _run = Task.Run(async () =>
         {
             try
             {
-                RunLoop();
-                done.SetResult();
+                await RunLoopAsync().ConfigureAwait(false);
             }
             catch (Exception ex)
             {
                 LogLoopCrashed(ex);
-                done.SetException(ex);
+                throw;
             }
             finally
             {
-                registration.Dispose();
+                await registration.DisposeAsync().ConfigureAwait(false);
             }
-        })
-        {
-            IsBackground = true,
-            Name = "mqtt-loop",
-        };
-        thread.Start();
-        _run = done.Task;
+        }, CancellationToken.None);
         return _run;
     }
 
-    public ValueTask PublishAsync(string topic, ReadOnlyMemory<byte> payload, int qos, bool retain, CancellationToken cancellationToken = default)
+    public async ValueTask<MqttPublishOutcome> PublishAsync(string topic, ReadOnlyMemory<byte> payload, int qos, bool retain, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var client = _client;
-        if (!_connected || client is null) throw new MqttNotConnectedException();
-        int rc;
+        if (qos is not (0 or 1)) throw new ArgumentOutOfRangeException(nameof(qos), qos, "the agent publishes at QoS 0 or 1");
+        if (qos == 0) return await PublishAtMostOnceAsync(topic, payload, retain, cancellationToken).ConfigureAwait(false);
+
+        var added = _outbox.Add(topic, payload.ToArray(), retain);
+        if (added.Dropped is { } dropped) LogOutboxFull(dropped.Topic, _options.OutboxCapacity);
+        if (!added.SendNow || _client is not { } client) return MqttPublishOutcome.Queued;
+        return await SendAsync(client, added.Message, added.Connection, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<MqttPublishOutcome> PublishAtMostOnceAsync(string topic, ReadOnlyMemory<byte> payload, bool retain, CancellationToken ct)
+    {
+        if (!Status.Connected || _client is not { } client) throw new MqttNotConnectedException();
         try
         {
-            rc = client.Publish(topic, payload.Span, qos, retain, out _);
+            await client.PublishAsync(Message(topic, payload, MqttQualityOfServiceLevel.AtMostOnce, retain), ct).ConfigureAwait(false);
+            return MqttPublishOutcome.Sent;
         }
-        catch (ObjectDisposedException ex)
+        catch (Exception ex) when (ex is MqttCommunicationException or ObjectDisposedException)
         {
             throw new MqttNotConnectedException("the MQTT connection was closed during the publish", ex);
         }
-        if (rc == MosquittoConstants.ErrNoConn) throw new MqttNotConnectedException();
-        if (rc != MosquittoConstants.ErrSuccess) throw new MqttPublishException($"publish to {topic} failed: {MosquittoLibrary.ErrorText(rc)}");
-        return ValueTask.CompletedTask;
     }
+
+    /// <summary>
+    /// Sends one outbox message and waits for its PUBACK. A lost connection leaves it in the outbox (Queued); a
+    /// refusal by the broker takes it out and throws <see cref="MqttPublishException"/>.
+    /// </summary>
+    private async ValueTask<MqttPublishOutcome> SendAsync(IMqttClient client, OutboxMessage message, long connection, CancellationToken ct)
+    {
+        MqttClientPublishResult result;
+        try
+        {
+            result = await client.PublishAsync(Message(message.Topic, message.Payload, MqttQualityOfServiceLevel.AtLeastOnce, message.Retain), ct)
+                .ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is MqttCommunicationException or ObjectDisposedException)
+        {
+            _outbox.Unanswered(message, connection);
+            return MqttPublishOutcome.Queued;
+        }
+        catch (OperationCanceledException)
+        {
+            _outbox.Unanswered(message, connection);
+            throw;
+        }
+        _outbox.Answered(message);
+        if (result.IsSuccess) return MqttPublishOutcome.Acknowledged;
+        var why = MqttErrorText.ForReason(result.ReasonCode.ToString(), (int)result.ReasonCode);
+        LogPublishRefused(message.Topic, why);
+        throw new MqttPublishException($"the broker refused the publish to {message.Topic}: {why}");
+    }
+
+    private static MqttApplicationMessage Message(string topic, ReadOnlyMemory<byte> payload, MqttQualityOfServiceLevel qos, bool retain) => new()
+    {
+        Topic = topic,
+        Payload = new ReadOnlySequence<byte>(payload),
+        QualityOfServiceLevel = qos,
+        Retain = retain,
+    };
+
+    public void SkipWillOnShutdown() => _skipWill = true;
 
     public async ValueTask DisposeAsync()
     {
@@ -125,11 +163,10 @@ public sealed partial class MqttSession : IMqttSession, IMosquittoEvents
         {
             _inbound.Writer.TryComplete();
         }
-        if (_proxy is not null) await _proxy.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
     }
 
-    private void RunLoop()
+    private async Task RunLoopAsync()
     {
         var attempt = 0;
         try
@@ -140,19 +177,27 @@ public sealed partial class MqttSession : IMqttSession, IMosquittoEvents
                 foreach (var endpoint in _endpoints)
                 {
                     if (_stop.IsCancellationRequested) break;
-                    outcome = RunConnection(endpoint);
+                    outcome = await RunConnectionAsync(endpoint).ConfigureAwait(false);
                     if (outcome.WasConnected) break;
                 }
                 if (_stop.IsCancellationRequested) break;
 
                 var delay = NextDelay(outcome, ref attempt);
                 LogReconnectIn((int)delay.TotalMilliseconds);
-                _stop.Token.WaitHandle.WaitOne(delay);
+                try
+                {
+                    await Task.Delay(delay, _stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
             }
         }
         finally
         {
-            Shutdown();
+            MarkDisconnected(null);
+            _inbound.Writer.TryComplete();
         }
     }
 
@@ -176,130 +221,224 @@ public sealed partial class MqttSession : IMqttSession, IMosquittoEvents
         return ReconnectBackoff.Delay(attempt++, _options.BackoffMin, _options.BackoffMax, Random.Shared.NextDouble());
     }
 
-    private ConnectionOutcome RunConnection(BrokerEndpoint endpoint)
+    private async Task<ConnectionOutcome> RunConnectionAsync(BrokerEndpoint endpoint)
     {
-        var client = EnsureClient(endpoint);
-        if (client is null) return ConnectionOutcome.NeverConnected;
-
-        _endpoint = endpoint;
-        _connackReceived = _connackOk = _refused = _lost = false;
-        _disconnectCode = 0;
-        _lastTlsError = null;
-
-        LogConnecting(endpoint.Url);
-        var rc = client.Connect(endpoint.Host, endpoint.Port, _options.KeepaliveSeconds, _options.SessionExpirySeconds);
-        if (rc != MosquittoConstants.ErrSuccess)
+        string? tlsRejection = null;
+        MqttClientOptions clientOptions;
+        try
         {
-            RecordFailure(endpoint, MqttErrorText.ForError(rc, MosquittoClient.LastErrno, _lastTlsError));
+            clientOptions = MqttConnectSettings.Create(_options, endpoint, why => tlsRejection = why);
+        }
+        catch (MqttTlsSetupException ex)
+        {
+            RecordFailure(endpoint, ex.Message);
             return ConnectionOutcome.NeverConnected;
         }
 
-        var started = Stopwatch.GetTimestamp();
-        var errno = 0;
-        string? timeoutError = null;
+        using var client = _factory.CreateMqttClient();
+        var lost = new TaskCompletionSource<MqttClientDisconnectedEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.DisconnectedAsync += e =>
+        {
+            lost.TrySetResult(e);
+            return Task.CompletedTask;
+        };
+        client.ApplicationMessageReceivedAsync += OnMessageAsync;
+
+        LogConnecting(endpoint.Url);
+        var connected = await ConnectAsync(client, clientOptions, endpoint, () => tlsRejection).ConfigureAwait(false);
+        if (!connected) return ConnectionOutcome.NeverConnected;
+
+        _connectedAtTicks = Stopwatch.GetTimestamp();
+        var connection = _outbox.BeginConnection();
+        _client = client;
+        await SubscribeAsync(client).ConfigureAwait(false);
+        var status = Status;
+        Publish(status with
+        {
+            Connected = true,
+            CurrentUrl = endpoint.Url,
+            Since = _options.Clock.GetUtcNow(),
+            LastError = status.IdentityConflict ? MqttSessionStatus.IdentityConflictText : null,
+            ConnectCount = status.ConnectCount + 1,
+        });
+        LogConnected(endpoint.Url);
+
+        using var connectionScope = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        var afterConnect = AfterConnectAsync(client, connection, connectionScope.Token);
+
         while (true)
         {
+            var conflictCheck = Task.Delay(ConflictClearWait(), _stop.Token);
+            var first = await Task.WhenAny(lost.Task, conflictCheck).ConfigureAwait(false);
+            if (first == lost.Task) break;
             if (_stop.IsCancellationRequested)
             {
-                if (_connackOk) DisconnectGracefully(client);
-                break;
-            }
-            rc = client.Loop(LoopTick);
-            if (rc != MosquittoConstants.ErrSuccess)
-            {
-                errno = MosquittoClient.LastErrno;
-                break;
-            }
-            if (_lost || _refused) break;
-            if (!_connackReceived && Stopwatch.GetElapsedTime(started) > _options.ConnackTimeout)
-            {
-                timeoutError = $"no CONNACK within {(int)_options.ConnackTimeout.TotalSeconds} s";
+                await DisconnectGracefullyAsync(client).ConfigureAwait(false);
                 break;
             }
             ClearConflictWhenStable();
         }
 
-        var duration = _connackOk ? Stopwatch.GetElapsedTime(_connectedAtTicks) : TimeSpan.Zero;
-        var takenOver = _disconnectCode == MosquittoConstants.ReasonSessionTakenOver;
+        _outbox.EndConnection();
+        _client = null;
+        await connectionScope.CancelAsync().ConfigureAwait(false);
+        await afterConnect.ConfigureAwait(false);
+
+        var duration = Stopwatch.GetElapsedTime(_connectedAtTicks);
+        var ended = lost.Task.IsCompletedSuccessfully ? lost.Task.Result : null;
+        var takenOver = ended?.Reason == MqttClientDisconnectReason.SessionTakenOver;
         if (_stop.IsCancellationRequested)
         {
             MarkDisconnected(null);
         }
-        else if (_connackOk)
+        else
         {
-            var why = _lost ? MqttErrorText.ForDisconnect(_disconnectCode, errno, _lastTlsError) : MqttErrorText.ForError(rc, errno, _lastTlsError);
+            var why = MqttErrorText.ForDisconnect(ended?.Reason ?? MqttClientDisconnectReason.NormalDisconnection, ended?.Exception);
             LogConnectionLost(endpoint.Url, why, (int)duration.TotalMilliseconds);
             MarkDisconnected(why);
         }
-        else if (!_refused)
-        {
-            var why = timeoutError
-                ?? (_lost && _disconnectCode >= 0x80 ? MqttErrorText.ForDisconnect(_disconnectCode, errno, _lastTlsError)
-                    : MqttErrorText.ForError(rc != MosquittoConstants.ErrSuccess ? rc : _disconnectCode, errno, _lastTlsError));
-            RecordFailure(endpoint, why);
-        }
-        return new ConnectionOutcome(_connackOk, duration, takenOver);
+        return new ConnectionOutcome(true, duration, takenOver);
     }
 
-    private MosquittoClient? EnsureClient(BrokerEndpoint endpoint)
+    /// <summary>TCP (marked), TLS and CONNACK within <see cref="MqttSessionOptions.ConnackTimeout"/>; records why not.</summary>
+    private async Task<bool> ConnectAsync(IMqttClient client, MqttClientOptions clientOptions, BrokerEndpoint endpoint, Func<string?> tlsRejection)
     {
-        // One libmosquitto object keeps its in-flight queue across reconnects; only a change between plain
-        // and TLS needs a new one (TLS cannot be switched off on an existing object).
-        if (_client is { } existing && existing.UsesTls == endpoint.Tls) return existing;
-        DisposeClient();
-
-        var client = new MosquittoClient(_options.Serial, this);
-        var rc = MosquittoConstants.ErrSuccess;
-        if (_options.Username is not null || _options.Password is not null)
-            rc = client.SetCredentials(_options.Username, _options.Password);
-        if (rc == MosquittoConstants.ErrSuccess && endpoint.Tls)
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        limit.CancelAfter(_options.ConnackTimeout);
+        MqttClientConnectResult result;
+        try
         {
-            rc = client.SetTls(_options.CaFile, _options.CertFile, _options.KeyFile);
-            if (rc != MosquittoConstants.ErrSuccess)
+            result = await client.ConnectAsync(clientOptions, limit.Token).ConfigureAwait(false);
+        }
+        catch (Exception) when (_stop.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            var timedOut = limit.IsCancellationRequested ? _options.ConnackTimeout : (TimeSpan?)null;
+            RecordFailure(endpoint, MqttErrorText.ForConnectFailure(ex, tlsRejection(), timedOut));
+            return false;
+        }
+        if (result.ResultCode == MqttClientConnectResultCode.Success) return true;
+        RecordFailure(endpoint, MqttErrorText.ForConnack(result.ResultCode));
+        return false;
+    }
+
+    /// <summary>
+    /// Once per connection, the subscription (QoS 1): the broker may have lost our session (a restart without
+    /// persistence) and then this is the only thing that brings messages. Retained messages come only with a
+    /// new subscription (retain handling 1), not again on every reconnect of a kept session.
+    /// </summary>
+    private async Task SubscribeAsync(IMqttClient client)
+    {
+        var filter = new MqttTopicFilter
+        {
+            Topic = _options.SubscribeTopicFilter,
+            QualityOfServiceLevel = MqttQualityOfServiceLevel.AtLeastOnce,
+            RetainHandling = MqttRetainHandling.SendAtSubscribeIfNewSubscriptionOnly,
+        };
+        try
+        {
+            var result = await client.SubscribeAsync(new MqttClientSubscribeOptions { TopicFilters = [filter] }, _stop.Token).ConfigureAwait(false);
+            foreach (var item in result.Items)
             {
-                client.Dispose();
-                RecordFailure(endpoint, $"TLS settings rejected ({MosquittoLibrary.ErrorText(rc)}): check ca_file, cert_file and key_file are readable PEM files");
-                return null;
+                if ((int)item.ResultCode >= 0x80) LogSubscribeFailed(_options.SubscribeTopicFilter, MqttErrorText.ForReason(item.ResultCode.ToString(), (int)item.ResultCode));
             }
         }
-        if (rc == MosquittoConstants.ErrSuccess && _options.SocketMark is { } mark)
+        catch (Exception ex) when (ex is MqttCommunicationException or OperationCanceledException or ObjectDisposedException)
         {
-            _proxy ??= new MarkedConnectProxy(mark, _options.ConnackTimeout);
-            rc = client.SetSocks5(_proxy.Host, _proxy.Port, _proxy.Username, _proxy.Password);
+            // The connection went while subscribing: the loop sees it lost and connects again.
+            LogSubscribeFailed(_options.SubscribeTopicFilter, ex.Message);
         }
-        if (rc == MosquittoConstants.ErrSuccess)
-            rc = client.SetWill(_options.WillTopic, _options.WillPayload.Span, qos: 1, retain: true);
-        if (rc != MosquittoConstants.ErrSuccess)
-        {
-            client.Dispose();
-            RecordFailure(endpoint, $"client setup failed: {MosquittoLibrary.ErrorText(rc)}");
-            return null;
-        }
-        _client = client;
-        return client;
     }
 
-    private volatile bool _skipWill;
-
-    public void SkipWillOnShutdown() => _skipWill = true;
-
-    private void DisconnectGracefully(MosquittoClient client)
+    /// <summary>
+    /// First what the broker never acknowledged (oldest first, each PUBACK awaited), then the owner's
+    /// on-connected work (State, Register, ConfigRequest): the fresh State always lands after a queued one.
+    /// </summary>
+    private async Task AfterConnectAsync(IMqttClient client, long connection, CancellationToken ct)
     {
-        var reason = _options.PublishWillOnShutdown && !_skipWill ? MosquittoConstants.ReasonDisconnectWithWill : 0;
-        if (client.Disconnect(reason) != MosquittoConstants.ErrSuccess) return;
-        var started = Stopwatch.GetTimestamp();
-        while (!_lost && Stopwatch.GetElapsedTime(started) < ShutdownFlush)
+        await Task.Yield();
+        try
         {
-            if (client.Loop(LoopTick) != MosquittoConstants.ErrSuccess) break;
+            var resent = 0;
+            while (_outbox.NextToResend(connection) is { } message)
+            {
+                try
+                {
+                    if (await SendAsync(client, message, connection, ct).ConfigureAwait(false) == MqttPublishOutcome.Queued) return;
+                    resent++;
+                }
+                catch (MqttPublishException)
+                {
+                    // Refused by the broker and logged; the next one may still go.
+                }
+            }
+            if (resent > 0) LogResent(resent);
+            if (_options.OnConnected is { } onConnected) await onConnected(this, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or MqttNotConnectedException && ct.IsCancellationRequested)
+        {
+            // The connection ended meanwhile; the next connect does it again.
+        }
+        catch (Exception ex)
+        {
+            LogOnConnectedFailed(ex);
         }
     }
+
+    private async Task DisconnectGracefullyAsync(IMqttClient client)
+    {
+        // Reason 0x04 asks the broker to publish the will all the same: the hub sees the box offline. Not after a
+        // decommission, whose retained State must stay what the hub sees.
+        var reason = _options.PublishWillOnShutdown && !_skipWill
+            ? MqttClientDisconnectOptionsReason.DisconnectWithWillMessage
+            : MqttClientDisconnectOptionsReason.NormalDisconnection;
+        using var limit = new CancellationTokenSource(ShutdownFlush);
+        try
+        {
+            await client.DisconnectAsync(new MqttClientDisconnectOptions { Reason = reason }, limit.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is MqttCommunicationException or OperationCanceledException or ObjectDisposedException)
+        {
+            // Already gone: the broker publishes the will on its own.
+        }
+    }
+
+    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
+        var message = e.ApplicationMessage;
+        var size = message.Payload.Length;
+        var qos = (int)message.QualityOfServiceLevel;
+        if (size > _options.MaxInboundPayloadBytes)
+        {
+            LogTooLarge(message.Topic, size, _options.MaxInboundPayloadBytes);
+            Publish(Status with { TooLargeDropped = Status.TooLargeDropped + 1 });
+            _inbound.Writer.TryWrite(new InboundTooLarge(message.Topic, (int)size, qos, message.Retain));
+        }
+        else
+        {
+            _inbound.Writer.TryWrite(new InboundPublish(message.Topic, message.Payload.ToArray(), qos, message.Retain));
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>How long until a conflict might be over; forever while there is none.</summary>
+    private TimeSpan ConflictClearWait()
+    {
+        if (!Status.IdentityConflict) return Timeout.InfiniteTimeSpan;
+        var left = ConflictClearAfter - Stopwatch.GetElapsedTime(_connectedAtTicks);
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+    }
+
+    /// <summary>Outlast the other client's long back-off twice before believing it has gone.</summary>
+    private TimeSpan ConflictClearAfter =>
+        _options.ConflictBackoff * 2 > _options.StableConnectionAfter ? _options.ConflictBackoff * 2 : _options.StableConnectionAfter;
 
     private void ClearConflictWhenStable()
     {
-        if (!_connackOk || !Status.IdentityConflict) return;
-        // Outlast the other client's long back-off twice before believing it has gone.
-        var needed = _options.ConflictBackoff * 2 > _options.StableConnectionAfter ? _options.ConflictBackoff * 2 : _options.StableConnectionAfter;
-        if (Stopwatch.GetElapsedTime(_connectedAtTicks) < needed) return;
+        if (!Status.IdentityConflict || Stopwatch.GetElapsedTime(_connectedAtTicks) < ConflictClearAfter) return;
         _consecutiveKicks = 0;
         SetIdentityConflict(false);
     }
@@ -325,10 +464,6 @@ public sealed partial class MqttSession : IMqttSession, IMosquittoEvents
 
     private void MarkDisconnected(string? error)
     {
-        _connected = false;
-        _connectionScope?.Cancel();
-        _connectionScope?.Dispose();
-        _connectionScope = null;
         var status = Status;
         if (!status.Connected) return;
         Publish(status with
@@ -339,111 +474,9 @@ public sealed partial class MqttSession : IMqttSession, IMosquittoEvents
         });
     }
 
-    private void Shutdown()
-    {
-        MarkDisconnected(null);
-        DisposeClient();
-        _inbound.Writer.TryComplete();
-    }
-
-    private void DisposeClient()
-    {
-        var client = _client;
-        _client = null;
-        client?.Dispose();
-    }
-
     private void Publish(MqttSessionStatus status) => Volatile.Write(ref _status, status);
 
-    // ---- libmosquitto callbacks (loop thread) ----
-
-    void IMosquittoEvents.OnConnect(int reasonCode)
-    {
-        _connackReceived = true;
-        var endpoint = _endpoint!;
-        if (reasonCode != 0)
-        {
-            _refused = true;
-            RecordFailure(endpoint, MqttErrorText.ForConnack(reasonCode));
-            return;
-        }
-        _connackOk = true;
-        _connectedAtTicks = Stopwatch.GetTimestamp();
-        var client = _client!;
-        var rc = client.Subscribe(_options.SubscribeTopicFilter, qos: 1, MosquittoConstants.SubOptSendRetainNew, out _);
-        if (rc != MosquittoConstants.ErrSuccess) LogSubscribeFailed(_options.SubscribeTopicFilter, MosquittoLibrary.ErrorText(rc));
-
-        var status = Status;
-        Publish(status with
-        {
-            Connected = true,
-            CurrentUrl = endpoint.Url,
-            Since = _options.Clock.GetUtcNow(),
-            LastError = status.IdentityConflict ? MqttSessionStatus.IdentityConflictText : null,
-            ConnectCount = status.ConnectCount + 1,
-        });
-        _connected = true;
-        LogConnected(endpoint.Url);
-
-        _connectionScope = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-        if (_options.OnConnected is { } onConnected) _ = RunOnConnectedAsync(onConnected, _connectionScope.Token);
-    }
-
-    private async Task RunOnConnectedAsync(Func<IMqttSession, CancellationToken, Task> onConnected, CancellationToken token)
-    {
-        await Task.Yield();
-        try
-        {
-            await onConnected(this, token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or MqttNotConnectedException && token.IsCancellationRequested)
-        {
-            // The connection ended while the callback ran; the next connect runs it again.
-        }
-        catch (Exception ex)
-        {
-            LogOnConnectedFailed(ex);
-        }
-    }
-
-    void IMosquittoEvents.OnDisconnect(int reasonCode)
-    {
-        _lost = true;
-        _disconnectCode = reasonCode;
-        _connected = false;
-    }
-
-    void IMosquittoEvents.OnMessage(string topic, ReadOnlySpan<byte> payload, int qos, bool retain)
-    {
-        if (payload.Length > _options.MaxInboundPayloadBytes)
-        {
-            LogTooLarge(topic, payload.Length, _options.MaxInboundPayloadBytes);
-            Publish(Status with { TooLargeDropped = Status.TooLargeDropped + 1 });
-            _inbound.Writer.TryWrite(new InboundTooLarge(topic, payload.Length, qos, retain));
-            return;
-        }
-        _inbound.Writer.TryWrite(new InboundPublish(topic, payload.ToArray(), qos, retain));
-    }
-
-    void IMosquittoEvents.OnSubscribe(int mid, IReadOnlyList<int> grantedQos)
-    {
-        foreach (var granted in grantedQos)
-        {
-            if (granted >= 0x80) LogSubscribeFailed(_options.SubscribeTopicFilter, MosquittoLibrary.ReasonText(granted));
-        }
-    }
-
-    void IMosquittoEvents.OnPublish(int mid, int reasonCode)
-    {
-        if (reasonCode >= 0x80) LogPublishRefused(mid, MosquittoLibrary.ReasonText(reasonCode));
-    }
-
-    void IMosquittoEvents.OnLog(int level, string message)
-    {
-        if (MqttErrorText.OpenSslReason(message) is { } tls) _lastTlsError = tls;
-        if ((level & (MosquittoConstants.LogErr | MosquittoConstants.LogWarning)) != 0) LogLibraryWarning(message);
-        else LogLibrary(message);
-    }
+    public override string ToString() => $"MqttSession {{ {_options} }}";
 
     private readonly record struct ConnectionOutcome(bool WasConnected, TimeSpan Duration, bool TakenOver)
     {
@@ -474,21 +507,21 @@ public sealed partial class MqttSession : IMqttSession, IMosquittoEvents
     [LoggerMessage(Level = LogLevel.Error, Message = "MQTT subscribe to {Filter} failed: {Error}")]
     private partial void LogSubscribeFailed(string filter, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT broker refused publish mid {Mid}: {Reason}")]
-    private partial void LogPublishRefused(int mid, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT broker refused the publish to {Topic}: {Reason}")]
+    private partial void LogPublishRefused(string topic, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "MQTT re-sent {Count} message(s) the broker had not acknowledged")]
+    private partial void LogResent(int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT outbox full ({Capacity} unacknowledged messages): the oldest, on {Topic}, is dropped")]
+    private partial void LogOutboxFull(string topic, int capacity);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT message on {Topic} dropped unread: {Size} bytes is over the {Limit}-byte limit")]
-    private partial void LogTooLarge(string topic, int size, int limit);
+    private partial void LogTooLarge(string topic, long size, int limit);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "MQTT on-connected callback failed")]
     private partial void LogOnConnectedFailed(Exception ex);
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "MQTT loop thread failed")]
+    [LoggerMessage(Level = LogLevel.Critical, Message = "MQTT session loop failed")]
     private partial void LogLoopCrashed(Exception ex);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "libmosquitto: {Message}")]
-    private partial void LogLibraryWarning(string message);
-
-    [LoggerMessage(Level = LogLevel.Trace, Message = "libmosquitto: {Message}")]
-    private partial void LogLibrary(string message);
 }

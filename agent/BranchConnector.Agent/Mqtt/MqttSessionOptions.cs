@@ -41,11 +41,14 @@ public sealed record MqttSessionOptions
     /// <summary>This many kicks in a row without a takeover reason are still read as an identity conflict.</summary>
     public int KicksBeforeConflict { get; init; } = 3;
 
-    /// <summary>Time allowed from TCP connect to CONNACK.</summary>
+    /// <summary>Time allowed for TCP connect, TLS handshake and CONNACK together; also MQTTnet's bound on SUBACK and PINGRESP.</summary>
     public TimeSpan ConnackTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Inbound payloads larger than this are never handed over; a <see cref="InboundTooLarge"/> is instead.</summary>
     public int MaxInboundPayloadBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>QoS 1 messages kept for re-sending while unacknowledged; past it the oldest waiting one is dropped (logged).</summary>
+    public int OutboxCapacity { get; init; } = 1000;
 
     /// <summary>On shutdown, disconnect with reason 0x04 so the broker still publishes the will (the hub sees offline).</summary>
     public bool PublishWillOnShutdown { get; init; } = true;
@@ -54,8 +57,8 @@ public sealed record MqttSessionOptions
     public Func<IMqttSession, CancellationToken, Task>? OnConnected { get; init; }
 
     /// <summary>
-    /// When set, every broker connection is made from a socket carrying this fwmark (through the in-process
-    /// <see cref="MarkedConnectProxy"/>), so a full tunnel never captures the control plane.
+    /// When set, every broker connection is made from a socket carrying this fwmark before connect
+    /// (<see cref="MarkedSocketConnector"/>), so a full tunnel never captures the control plane.
     /// </summary>
     public uint? SocketMark { get; init; }
 

@@ -38,7 +38,10 @@ public sealed class MqttSessionInboundTests
         var seen = new HashSet<string>();
         while (seen.Count < count)
         {
-            var message = Assert.IsType<InboundPublish>(await ReadAsync(running.Session, Wait));
+            InboundMessage read;
+            try { read = await ReadAsync(running.Session, Wait); }
+            catch (OperationCanceledException) { throw new Xunit.Sdk.XunitException($"DEBUG seen {seen.Count} status {running.Session.Status} unacked {running.Session.Unacknowledged}\n{running.Logger.All}\n{broker.Log}"); }
+            var message = Assert.IsType<InboundPublish>(read);
             var index = message.Topic[(message.Topic.LastIndexOf('/') + 1)..];
             Assert.EndsWith(index, Encoding.UTF8.GetString(message.Payload.Span), StringComparison.Ordinal);
             Assert.True(seen.Add(index), $"duplicate {message.Topic}");

@@ -22,13 +22,6 @@ public sealed class BrokerEndpointTests
     public void Refuses_other_schemes(string url) =>
         Assert.Throws<ArgumentException>(() => BrokerEndpoint.Parse(new Uri(url)));
 
-    [Theory]
-    [InlineData("OpenSSL Error[0]: error:0A000086:SSL routines::certificate verify failed", "certificate verify failed")]
-    [InlineData("OpenSSL Error[0]: error:0A00045C:SSL routines::tlsv13 alert certificate required", "tlsv13 alert certificate required")]
-    [InlineData("Client BC-1 sending CONNECT", null)]
-    public void Extracts_the_openssl_reason_from_libmosquitto_log_lines(string line, string? reason) =>
-        Assert.Equal(reason, MqttErrorText.OpenSslReason(line));
-
     [Fact]
     public void Options_never_show_the_password()
     {

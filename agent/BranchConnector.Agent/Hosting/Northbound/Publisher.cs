@@ -12,10 +12,12 @@ public sealed record SentMessage(string Signature, long Timestamp);
 
 /// <summary>
 /// Publishes northbound messages and remembers what was last sent per topic, so reports publish only when
-/// something changed. While the broker is unreachable messages are dropped (reports are periodic, state is
-/// re-sent on connect); the memory is kept, as the report would be the same again.
+/// something changed. While the broker is unreachable, messages on <paramref name="keptWhileOffline"/> topics
+/// (Confirms, Register, State: what the hub must not miss) go to the session's outbox and are delivered after
+/// the reconnect; the rest are dropped (reports are periodic); the memory is kept, as the report would be the
+/// same again.
 /// </summary>
-public sealed class Publisher(TimeProvider clock, ILogger<Publisher> logger)
+public sealed class Publisher(TimeProvider clock, ILogger<Publisher> logger, IReadOnlySet<string>? keptWhileOffline = null)
 {
     private IMqttSession? _session;
     private readonly ConcurrentDictionary<string, SentMessage> _lastSent = new(StringComparer.Ordinal);
@@ -36,7 +38,7 @@ public sealed class Publisher(TimeProvider clock, ILogger<Publisher> logger)
     public async Task PublishAsync(string topic, byte[] payload, int qos, bool retain, string? signature, CancellationToken ct)
     {
         if (signature is not null) _lastSent[topic] = new SentMessage(signature, clock.GetTimestamp());
-        if (_session is not { } session || !session.Status.Connected)
+        if (_session is not { } session || !session.Status.Connected && !(qos == 1 && keptWhileOffline?.Contains(topic) == true))
         {
             logger.LogDebug("not connected: {Topic} not published", topic);
             return;
