@@ -37,7 +37,7 @@ public sealed class AgentServices
     public ApplyCoordinator Coordinator { get; }
     public Publisher Publisher { get; }
     public WorkQueue Work { get; }
-    public AgentMetrics Metrics { get; } = new();
+    public AgentMetrics Metrics { get; }
 
     private AgentServices(AgentSettings settings, ILoggerFactory loggers, ICommandRunner runner, TimeProvider clock, WgImplementationChoice wg, FirewallBackendDetection? firewall, EspProbeResult esp)
     {
@@ -62,6 +62,7 @@ public sealed class AgentServices
         Publisher = new Publisher(clock, loggers.CreateLogger<Publisher>());
         Work = new WorkQueue(loggers.CreateLogger<WorkQueue>(), clock);
         Coordinator = new ApplyCoordinator(State, Reconciler, Environment, Keys, EspSockets, Work, clock, loggers.CreateLogger<ApplyCoordinator>());
+        Metrics = new AgentMetrics(clock);
         Coordinator.Applied += Metrics.ObserveApply;
     }
 
