@@ -14,13 +14,13 @@ public static class BugReportCommand
         var output = new Option<string?>("--out") { Description = "The archive to write (default: ./branch-connector-bugreport-SERIAL-TIME.tar.gz)." };
         var config = new Option<string>("--config") { Description = "The agent settings file.", DefaultValueFactory = _ => AgentSettingsLoader.DefaultPath };
         var command = new Command("bugreport", "Write one tar.gz for support: status, doctor, the agent's kernel objects, journal, agent.yaml; secrets redacted.") { output, config };
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(config)!, parse.GetValue(output), Console.Out, Console.Error, ct));
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(config)!, parse.GetValue(output), Console.Out, Console.Error, TimeProvider.System, ct));
         return command;
     }
 
-    public static async Task<int> RunAsync(string configFile, string? outPath, TextWriter output, TextWriter error, CancellationToken ct)
+    public static async Task<int> RunAsync(string configFile, string? outPath, TextWriter output, TextWriter error, TimeProvider clock, CancellationToken ct)
     {
-        var at = DateTimeOffset.UtcNow;
+        var at = clock.GetUtcNow();
         var (files, missing, serial) = await new BugReportBuilder(configFile, new ProcessCommandRunner()).BuildAsync(at, ct).ConfigureAwait(false);
         var name = $"branch-connector-bugreport-{serial}-{at.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}";
         var path = Path.GetFullPath(outPath ?? name + ".tar.gz");

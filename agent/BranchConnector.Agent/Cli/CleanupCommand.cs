@@ -28,16 +28,7 @@ public static class CleanupCommand
             await Console.Error.WriteLineAsync("cleanup changes the kernel's network state: run it as root").ConfigureAwait(false);
             return ExitCodes.Failure;
         }
-        AgentSettings settings;
-        try
-        {
-            settings = AgentSettingsLoader.Load(configPath);
-        }
-        catch (ConfigException e)
-        {
-            await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
-            return ExitCodes.Config;
-        }
+        if (await SettingsFile.LoadOrReportAsync(configPath, Console.Error).ConfigureAwait(false) is not { } settings) return ExitCodes.Config;
         using var loggers = AgentLogging.CreateLoggerFactory(settings.Log);
         var services = await AgentServices.CreateAsync(settings, loggers, new ProcessCommandRunner(), TimeProvider.System, ct).ConfigureAwait(false);
         var outcome = await services.Reconciler.ReconcileAsync(KernelIntent.RemoveEverything, null, "cleanup", ct).ConfigureAwait(false);

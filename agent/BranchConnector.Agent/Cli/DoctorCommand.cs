@@ -19,16 +19,7 @@ public static class DoctorCommand
 
     public static async Task<int> RunAsync(string configFile, bool json, TextWriter output, TextWriter error, CancellationToken ct)
     {
-        AgentSettings settings;
-        try
-        {
-            settings = AgentSettingsLoader.Load(configFile);
-        }
-        catch (ConfigException e)
-        {
-            await error.WriteLineAsync(e.Message).ConfigureAwait(false);
-            return ExitCodes.Failure;
-        }
+        if (await SettingsFile.LoadOrReportAsync(configFile, error).ConfigureAwait(false) is not { } settings) return ExitCodes.Failure;
         var inputs = await DoctorInputs.LoadAsync(settings, ct).ConfigureAwait(false);
         var checks = await DoctorChecks.CreateAsync(inputs, new ProcessCommandRunner(), ct).ConfigureAwait(false);
         var report = DoctorReport.From(await DoctorChecks.RunAsync(checks, ct).ConfigureAwait(false));

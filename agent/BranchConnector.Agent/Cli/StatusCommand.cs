@@ -28,16 +28,7 @@ public static class StatusCommand
 
     public static async Task<int> RunAsync(string configFile, bool json, string? check, TextWriter output, TextWriter error, CancellationToken ct)
     {
-        AgentSettings settings;
-        try
-        {
-            settings = AgentSettingsLoader.Load(configFile);
-        }
-        catch (ConfigException e)
-        {
-            await error.WriteLineAsync(e.Message).ConfigureAwait(false);
-            return ExitCodes.Failure;
-        }
+        if (await SettingsFile.LoadOrReportAsync(configFile, error).ConfigureAwait(false) is not { } settings) return ExitCodes.Failure;
         var socket = Path.Combine(settings.RuntimeDir, StatusServer.SocketFileName);
         StatusReply reply;
         try

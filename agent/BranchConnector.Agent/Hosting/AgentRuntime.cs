@@ -60,7 +60,9 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
             s.Work.RunAsync(ct), DriftLoopAsync(ct), kernelChanges.RunAsync(ct), reports.Keepalive.RunAsync(ct), reports.Tunnels.RunAsync(ct),
             reports.Inform.RunAsync(ct), relay.RunAsync(ct), s.SequenceRecorder.RunAsync(ct),
         };
-        var status = StatusProvider = new AgentStatusProvider(this);
+        var status = StatusProvider = new AgentStatusProvider(s.State,
+            new StatusBox(s.Settings.Serial, s.WireGuard.Name, s.FirewallBackendName, s.Environment.ManageFirewall ? s.Firewall?.Backend : null),
+            s.Runner, s.Work, Drift, reports.Payloads, () => BrokerStatus, () => BrokerSince);
         tasks.Add(new StatusServer(status, Path.Combine(s.Settings.RuntimeDir, StatusServer.SocketFileName), _log).RunAsync(ct));
         tasks.Add(new StatusPersister(status, s.Settings.StateDir, s.Clock, () => TimeSpan.FromSeconds(s.State.Monitoring.TunnelStatusIntervalS),
             StatusLine, _log, s.Store.Health).RunAsync(status.SummaryLine, ct));

@@ -37,7 +37,7 @@ public sealed class AgentServices
     public ApplyCoordinator Coordinator { get; }
     public Publisher Publisher { get; }
     public WorkQueue Work { get; }
-    public AgentMetrics Metrics { get; } = new();
+    public AgentMetrics Metrics { get; }
 
     private AgentServices(AgentSettings settings, ILoggerFactory loggers, ICommandRunner runner, TimeProvider clock, WgImplementationChoice wg, FirewallBackendDetection? firewall, EspProbeResult esp)
     {
@@ -63,6 +63,7 @@ public sealed class AgentServices
             new HashSet<string>(StringComparer.Ordinal) { Topics.ConfigConfirm, Topics.PeeringConfirm, Topics.Register, Topics.State });
         Work = new WorkQueue(loggers.CreateLogger<WorkQueue>(), clock);
         Coordinator = new ApplyCoordinator(State, Reconciler, Environment, Keys, EspSockets, Work, clock, loggers.CreateLogger<ApplyCoordinator>());
+        Metrics = new AgentMetrics(clock);
         Coordinator.Applied += Metrics.ObserveApply;
     }
 

@@ -7,33 +7,39 @@ using BranchConnector.Agent.Mqtt;
 using BranchConnector.Agent.Protocol.Outbound;
 using BranchConnector.Agent.State;
 using BranchConnector.Agent.Status;
+using BranchConnector.Agent.Tools;
 
 namespace BranchConnector.Agent.Hosting;
 
+/// <summary>What status says about the box itself, fixed once the daemon has probed it.</summary>
+/// <param name="ManagedFirewall">The backend whose own chains are counted; null when the agent does not manage the firewall.</param>
+public sealed record StatusBox(string Serial, string WireGuard, string FirewallBackendName, FirewallBackend? ManagedFirewall);
+
 /// <summary>The daemon's answer to `status`: the in-memory state plus a fresh read of tunnels, routes and rules.</summary>
-public sealed class AgentStatusProvider(AgentRuntime runtime) : IStatusProvider
+public sealed class AgentStatusProvider(
+    AgentState state, StatusBox box, ICommandRunner runner, WorkQueue work, DriftCheck drift, Reports reports,
+    Func<MqttSessionStatus> brokerStatus, Func<DateTimeOffset?> brokerSince) : IStatusProvider
 {
-    private AgentServices Services => runtime.Services;
-    private AgentState State => Services.State;
+    private AgentState State => state;
 
     /// <summary>IPSec SAs in the agent's reqid band (zero on a kernel without ESP).</summary>
     private async Task<int> CountXfrmStatesAsync(CancellationToken ct) =>
-        (await new Linux.Xfrm.XfrmObserver(Services.Runner).ObserveAsync(ct).ConfigureAwait(false)).States.Count;
+        (await new Linux.Xfrm.XfrmObserver(runner).ObserveAsync(ct).ConfigureAwait(false)).States.Count;
 
     public async Task<StatusSnapshot> SnapshotAsync(CancellationToken ct)
     {
-        var tunnels = await runtime.Reports.TunnelsAsync(ct).ConfigureAwait(false);
-        var broker = runtime.BrokerStatus;
+        var tunnels = await reports.TunnelsAsync(ct).ConfigureAwait(false);
+        var broker = brokerStatus();
         var stun = State.Stun;
         var time = State.Time;
         var config = Document(State.LastConfig);
         var peering = Document(State.LastPeering);
         return new StatusSnapshot(
-            Services.Settings.Serial,
+            box.Serial,
             AgentInfo.Version,
-            runtime.Reports.EffectiveLifecycle(tunnels).ToWire(),
+            reports.EffectiveLifecycle(tunnels).ToWire(),
             StatusSnapshot.FromDaemon,
-            new BrokerStatusReport(broker.Connected, UrlText(broker.CurrentUrl), broker.Connected ? runtime.BrokerSince : null, broker.LastError),
+            new BrokerStatusReport(broker.Connected, UrlText(broker.CurrentUrl), broker.Connected ? brokerSince() : null, broker.LastError),
             config,
             peering,
             tunnels,
@@ -42,11 +48,11 @@ public sealed class AgentStatusProvider(AgentRuntime runtime) : IStatusProvider
             await CountXfrmStatesAsync(ct).ConfigureAwait(false),
             stun is null ? null : new StunReport(stun.Server, stun.MappedAddress, stun.NatMapping, stun.UdpBlocked, stun.CheckedAt),
             time is null ? null : new TimeReport(time.OffsetMs, time.RttMs, time.NtpSynchronized, time.CheckedAt),
-            Services.WireGuard.Name,
-            Services.FirewallBackendName,
+            box.WireGuard,
+            box.FirewallBackendName,
             State.UptimeSeconds,
             State.Persisted.DriftRepairs,
-            runtime.Reports.Warnings(BrokerWarning(broker)))
+            reports.Warnings(BrokerWarning(broker)))
         {
             RunningConfig = StatusSnapshot.RunningUnlessNewest(config, Document(State.Persisted.Config)),
             RunningPeering = StatusSnapshot.RunningUnlessNewest(peering, Document(State.Persisted.Peering)),
@@ -57,11 +63,11 @@ public sealed class AgentStatusProvider(AgentRuntime runtime) : IStatusProvider
     {
         var done = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         var before = State.Persisted.DriftRepairs;
-        Services.Work.Enqueue("reconcile now", async c =>
+        work.Enqueue("reconcile now", async c =>
         {
             try
             {
-                await runtime.Drift.RunOnceAsync("reconcile now", c).ConfigureAwait(false);
+                await drift.RunOnceAsync("reconcile now", c).ConfigureAwait(false);
                 done.TrySetResult(State.Persisted.DriftRepairs - before);
             }
             catch (Exception e)
@@ -77,11 +83,11 @@ public sealed class AgentStatusProvider(AgentRuntime runtime) : IStatusProvider
     /// <summary>The STATUS= line, from what the daemon knows without running a command.</summary>
     public string SummaryLine()
     {
-        var broker = runtime.BrokerStatus;
+        var broker = brokerStatus();
         var config = State.LastConfig;
-        return StatusSummary.Line(Services.Settings.Serial, runtime.Reports.EffectiveLifecycle().ToWire(), broker.Connected,
-            config?.Sequence, config?.Success ?? false, State.Config.Backbone is null ? null : runtime.Reports.LastBackboneActive,
-            runtime.Reports.Warnings(BrokerWarning(broker)).Count);
+        return StatusSummary.Line(box.Serial, reports.EffectiveLifecycle().ToWire(), broker.Connected,
+            config?.Sequence, config?.Success ?? false, State.Config.Backbone is null ? null : reports.LastBackboneActive,
+            reports.Warnings(BrokerWarning(broker)).Count);
     }
 
     private static string? BrokerWarning(MqttSessionStatus broker) => broker.IdentityConflict ? MqttSessionStatus.IdentityConflictText : null;
@@ -96,7 +102,7 @@ public sealed class AgentStatusProvider(AgentRuntime runtime) : IStatusProvider
         var count = 0;
         foreach (var family in new[] { IpFamily.V4, IpFamily.V6 })
         {
-            var result = await Services.Runner.RunAsync(RouteParser.Request(family), ct).ConfigureAwait(false);
+            var result = await runner.RunAsync(RouteParser.Request(family), ct).ConfigureAwait(false);
             if (result.Succeeded) count += RouteParser.Parse(result.Stdout, family).Count;
         }
         return count;
@@ -104,8 +110,8 @@ public sealed class AgentStatusProvider(AgentRuntime runtime) : IStatusProvider
 
     private async Task<int> CountFirewallRulesAsync(CancellationToken ct)
     {
-        if (!Services.Environment.ManageFirewall || Services.Firewall?.Backend is not { } backend) return 0;
-        var observed = await new FirewallObserver(Services.Runner, backend).ObserveAsync(ct).ConfigureAwait(false);
+        if (box.ManagedFirewall is not { } backend) return 0;
+        var observed = await new FirewallObserver(runner, backend).ObserveAsync(ct).ConfigureAwait(false);
         return observed.RuleCount;
     }
 }

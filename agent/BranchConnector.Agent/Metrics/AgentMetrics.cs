@@ -51,8 +51,12 @@ public sealed partial class AgentMetrics
 
     public CollectorRegistry Registry { get; } = Prometheus.Metrics.NewCustomRegistry();
 
-    public AgentMetrics()
+    /// <summary>The daemon's clock, for the scrape-time values (tests pass a fake one).</summary>
+    private readonly TimeProvider _clock;
+
+    public AgentMetrics(TimeProvider? clock = null)
     {
+        _clock = clock ?? TimeProvider.System;
         var f = Prometheus.Metrics.WithCustomRegistry(Registry);
         f.CreateGauge(Prefix + "build_info", "Always 1; the agent's version and .NET runtime as labels.", "version", "runtime")
             .WithLabels(AgentInfo.Version, RuntimeInformation.FrameworkDescription).Set(1);
@@ -107,7 +111,7 @@ public sealed partial class AgentMetrics
 
     private void Refresh()
     {
-        if (_source?.Invoke() is { } inputs) Update(inputs, DateTimeOffset.UtcNow);
+        if (_source?.Invoke() is { } inputs) Update(inputs, _clock.GetUtcNow());
     }
 
     /// <summary>Copies the daemon's picture into the series (called before each scrape; tests call it directly).</summary>

@@ -3,16 +3,11 @@ using BranchConnector.Agent.Desired;
 namespace BranchConnector.Agent.Protocol;
 
 /// <summary>A batch that passed every check.</summary>
-public sealed record DecodedBatch(long Sequence, string ConfigHash, DateTimeOffset? IssuedAt, DesiredConfig Config);
+public sealed record DecodedBatch(long Sequence, string ConfigHash, DateTimeOffset? IssuedAt, DesiredConfig Config) : IDecodedDocument;
 
-/// <summary>
-/// The outcome of decoding a batch: either <see cref="Batch"/>, or every error found. <see cref="Sequence"/>
-/// and <see cref="ConfigHash"/> are whatever could be read, for the Confirm (null when not readable).
-/// </summary>
+/// <summary>Decoding a batch: <see cref="Batch"/> or every error (<see cref="DecodeResult{TDoc}"/>).</summary>
 public sealed record BatchDecodeResult(DecodedBatch? Batch, EquatableList<ValidationError> Errors, long? Sequence, string? ConfigHash)
+    : DecodeResult<DecodedBatch>(Errors, Sequence, ConfigHash)
 {
-    public bool IsValid => Batch is not null;
-
-    /// <summary>The Confirm's `error`: the first problem in document order.</summary>
-    public ValidationError? FirstError => Errors.Count == 0 ? null : Errors[0];
+    public override DecodedBatch? Document => Batch;
 }

@@ -3,11 +3,11 @@ using BranchConnector.Agent.Desired;
 namespace BranchConnector.Agent.Protocol;
 
 /// <summary>A peering document that passed every check.</summary>
-public sealed record DecodedPeering(long Sequence, string ConfigHash, DateTimeOffset? IssuedAt, DesiredPeering Peering);
+public sealed record DecodedPeering(long Sequence, string ConfigHash, DateTimeOffset? IssuedAt, DesiredPeering Peering) : IDecodedDocument;
 
-/// <summary>The outcome of decoding an e2e-peering message; like <see cref="BatchDecodeResult"/>.</summary>
+/// <summary>Decoding an e2e-peering message: <see cref="Peering"/> or every error (<see cref="DecodeResult{TDoc}"/>).</summary>
 public sealed record PeeringDecodeResult(DecodedPeering? Peering, EquatableList<ValidationError> Errors, long? Sequence, string? ConfigHash)
+    : DecodeResult<DecodedPeering>(Errors, Sequence, ConfigHash)
 {
-    public bool IsValid => Peering is not null;
-    public ValidationError? FirstError => Errors.Count == 0 ? null : Errors[0];
+    public override DecodedPeering? Document => Peering;
 }

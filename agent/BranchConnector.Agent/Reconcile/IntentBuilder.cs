@@ -44,7 +44,7 @@ public static class IntentBuilder
         var relayableViaHub = new List<string>();
         if (peering.WireGuardInterface is { } peerIf && peering.WireGuardGroups.Count > 0)
         {
-            var (device, link, peerRoutes, relayable) = await BuildPeeringAsync(peering, backbone, env, warnings, ct).ConfigureAwait(false);
+            var (device, link, peerRoutes, relayable) = await PeeringIntent.BuildAsync(peering, backbone, env, warnings, ct).ConfigureAwait(false);
             devices.Add(device);
             links.Add(link);
             routes.AddRange(peerRoutes);
@@ -104,50 +104,6 @@ public static class IntentBuilder
     public static BackboneSpec? ActiveBackbone(DesiredConfig config) =>
         config.Backbone is { Enabled: true, Kind: not HubKind.None, Hub: not null } b ? b : null;
 
-    private static async Task<(DesiredWgDevice, DesiredLinkState, List<DesiredRoute>, List<string>)> BuildPeeringAsync(
-        DesiredPeering peering, BackboneSpec? backbone, IIntentEnvironment env, List<string> warnings, CancellationToken ct)
-    {
-        var first = peering.WireGuardGroups[0];
-        var peers = new List<DesiredWgPeer>();
-        var routes = new List<DesiredRoute>();
-        var relayable = new List<string>();
-        foreach (var group in peering.WireGuardGroups)
-        {
-            var origin = new GroupOrigin(group.Id);
-            foreach (var member in group.Members)
-            {
-                string? endpoint = null;
-                if (member.Endpoint is { } ep)
-                {
-                    var r = await env.ResolveAsync(ep, ct).ConfigureAwait(false);
-                    if (r.Warning is { } w) warnings.Add(w);
-                    endpoint = r.Address;
-                }
-                var allowed = (member.TunnelIp is { } tip ? new[] { HostCidr(tip) } : [])
-                    .Concat(member.AllowedIps).Distinct(StringComparer.Ordinal).ToEquatableList();
-                peers.Add(new DesiredWgPeer(member.PublicKey, null, endpoint, allowed, endpoint is null ? 0 : Health.PeeringPaths.KeepaliveFor(group.DirectTimeoutS)) { Origin = origin });
-                // Relay through the hub when the direct path failed, or when there is no direct path at all.
-                var viaHub = backbone is not null && (env.RelayedMembers.Contains(member.Serial) || endpoint is null);
-                foreach (var cidr in member.AllowedIps)
-                    routes.Add(new DesiredRoute(cidr, null, viaHub ? backbone!.Interface : group.Interface, null, RoutingTables.Main) { Origin = origin });
-                // The hub peer always accepts the member's subnets: the two ends switch paths independently, and
-                // a reply that comes back through the hub while this end is direct again must not be dropped.
-                if (backbone is not null) relayable.AddRange(member.AllowedIps);
-            }
-        }
-        var listenPort = peering.WireGuardGroups.Select(g => g.ListenPort).FirstOrDefault(p => p is not null);
-        // The one peering device serves every WireGuard group; the device and its link count under the first.
-        var deviceOrigin = new GroupOrigin(first.Id);
-        var device = new DesiredWgDevice(first.Interface, env.PublicKeyFor(KeyNames.Peering), listenPort, 0, peers.ToEquatableList())
-        {
-            KeyName = KeyNames.Peering,
-            Origin = deviceOrigin,
-        };
-        var link = new DesiredLinkState(first.Interface, peering.WireGuardGroups.Select(g => g.TunnelAddress).Distinct(StringComparer.Ordinal).ToEquatableList(),
-            DefaultPeeringMtu, SetUp: true) { Origin = deviceOrigin };
-        return (device, link, routes, relayable);
-    }
-
     /// <summary>
     /// The `static` topic is the operator's explicit word: a route derived from allowed IPs or peering with the
     /// same kernel identity (destination, table, metric) gives way to it instead of conflicting. The first
@@ -164,5 +120,4 @@ public static class IntentBuilder
 
     private static bool IsDefaultRoute(string cidr) => FullTunnel.IsDefaultRoute(cidr);
 
-    private static string HostCidr(string ip) => ip.Contains('/') ? ip : ip.Contains(':') ? ip + "/128" : ip + "/32";
 }

@@ -12,14 +12,7 @@ public sealed class BatchDocument : IDocumentKind<DecodedBatch>
     public string Kind => ConfirmPayload.BatchKind;
     public string Trigger => "batch";
 
-    public DocumentDecode<DecodedBatch> Decode(ReadOnlySpan<byte> payload)
-    {
-        var d = BatchDecoder.Decode(payload);
-        return new(d.Batch, d.Errors, d.Sequence, d.ConfigHash);
-    }
-
-    public long Sequence(DecodedBatch document) => document.Sequence;
-    public string ConfigHash(DecodedBatch document) => document.ConfigHash;
+    public DecodeResult<DecodedBatch> Decode(ReadOnlySpan<byte> payload) => BatchDecoder.Decode(payload);
     public AppliedDocument? LastApplied(AgentState state) => state.Persisted.Config;
     public (DesiredConfig Config, DesiredPeering Peering) Desired(AgentState state, DecodedBatch document) => (document.Config, state.Peering);
     public ConfirmUnits Units(DecodedBatch document)

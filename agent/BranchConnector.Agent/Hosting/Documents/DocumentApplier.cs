@@ -12,7 +12,7 @@ namespace BranchConnector.Agent.Hosting.Documents;
 /// </summary>
 public sealed class DocumentApplier<TDoc>(
     IDocumentKind<TDoc> kind, AgentState state, ApplyCoordinator coordinator, StateCommitter commit, ConfirmBuilder confirms, ILogger logger)
-    where TDoc : class
+    where TDoc : class, Protocol.IDecodedDocument
 {
     public string Kind => kind.Kind;
 
@@ -24,7 +24,7 @@ public sealed class DocumentApplier<TDoc>(
             return refusal;
 
         var document = decoded.Document!;
-        var (sequence, hash) = (kind.Sequence(document), kind.ConfigHash(document));
+        var (sequence, hash) = (document.Sequence, document.ConfigHash);
         var (config, peering) = kind.Desired(state, document);
         var trigger = $"{kind.Trigger} {sequence}";
         var persistMark = commit.Health.Mark();

@@ -5,23 +5,17 @@ using BranchConnector.Agent.State;
 
 namespace BranchConnector.Agent.Hosting.Documents;
 
-/// <summary>What decoding an inbound document gave: the document, or every error; sequence and hash as far as readable.</summary>
-public sealed record DocumentDecode<TDoc>(TDoc? Document, IReadOnlyList<ValidationError> Errors, long? Sequence, string? ConfigHash)
-    where TDoc : class;
-
 /// <summary>
 /// What differs between the two inbound documents (batch, e2e-peering); everything else — admission, apply,
 /// Confirm, commit — is <see cref="DocumentApplier{TDoc}"/>.
 /// </summary>
-public interface IDocumentKind<TDoc> where TDoc : class
+public interface IDocumentKind<TDoc> where TDoc : class, IDecodedDocument
 {
     string Kind { get; }
 
     /// <summary>The word that starts the trigger in logs: "batch 7", "peering 3".</summary>
     string Trigger { get; }
-    DocumentDecode<TDoc> Decode(ReadOnlySpan<byte> payload);
-    long Sequence(TDoc document);
-    string ConfigHash(TDoc document);
+    DecodeResult<TDoc> Decode(ReadOnlySpan<byte> payload);
     AppliedDocument? LastApplied(AgentState state);
 
     /// <summary>The desired state with this document in place of the applied one of its kind.</summary>

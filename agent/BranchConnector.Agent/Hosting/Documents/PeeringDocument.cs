@@ -12,14 +12,7 @@ public sealed class PeeringDocument : IDocumentKind<DecodedPeering>
     public string Kind => ConfirmPayload.PeeringKind;
     public string Trigger => "peering";
 
-    public DocumentDecode<DecodedPeering> Decode(ReadOnlySpan<byte> payload)
-    {
-        var d = PeeringDecoder.Decode(payload);
-        return new(d.Peering, d.Errors, d.Sequence, d.ConfigHash);
-    }
-
-    public long Sequence(DecodedPeering document) => document.Sequence;
-    public string ConfigHash(DecodedPeering document) => document.ConfigHash;
+    public DecodeResult<DecodedPeering> Decode(ReadOnlySpan<byte> payload) => PeeringDecoder.Decode(payload);
     public AppliedDocument? LastApplied(AgentState state) => state.Persisted.Peering;
     public (DesiredConfig Config, DesiredPeering Peering) Desired(AgentState state, DecodedPeering document) => (state.Config, document.Peering);
 

@@ -25,17 +25,17 @@ public static class RouteParser
         {
             // Without a proto filter `ip` prints every route's protocol; with -N as a number, otherwise
             // by name, and iproute2 names 188 "ospf".
-            var protocol = Str(r, "protocol");
+            var protocol = IpJson.String(r, "protocol");
             if (protocol is not null && protocol != "188" && protocol != "ospf") continue;
 
-            var dst = Str(r, "dst") ?? throw new FormatException("route without dst");
+            var dst = IpJson.String(r, "dst") ?? throw new FormatException("route without dst");
             var unmodeled = r.EnumerateObject().Select(p => p.Name).Where(n => !Modeled.Contains(n)).ToArray();
             routes.Add(new ObservedRoute(
                 IpText.Network(dst, family),
-                Str(r, "gateway") is string gw ? IpText.Address(gw) : null,
-                Str(r, "dev"),
+                IpJson.String(r, "gateway") is string gw ? IpText.Address(gw) : null,
+                IpJson.String(r, "dev"),
                 r.TryGetProperty("metric", out var metric) ? metric.GetInt32() : null,
-                Str(r, "table") is string table ? RoutingTables.Parse(table) : RoutingTables.Main,
+                IpJson.String(r, "table") is string table ? RoutingTables.Parse(table) : RoutingTables.Main,
                 RoutingTables.AgentProtocol.ToString(CultureInfo.InvariantCulture))
             {
                 Unmodeled = unmodeled.Length == 0 ? null : string.Join(',', unmodeled),
@@ -43,7 +43,4 @@ public static class RouteParser
         }
         return routes;
     }
-
-    private static string? Str(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }

@@ -36,11 +36,12 @@ public static class RouteRenderer
         return string.Join(' ', parts);
     }
 
-    internal static string Describe(DesiredRoute r) =>
-        $"{r.Destination}{(r.Gateway is null ? "" : " via " + r.Gateway)}{(r.Device is null ? "" : " dev " + r.Device)} table {Num(r.Table)} metric {Num(r.Key.Metric)}";
+    internal static string Describe(DesiredRoute r) => Describe(r.Destination, r.Gateway, r.Device, r.Table, r.Key.Metric);
 
-    internal static string Describe(ObservedRoute r) =>
-        $"{r.Destination}{(r.Gateway is null ? "" : " via " + r.Gateway)}{(r.Device is null ? "" : " dev " + r.Device)} table {Num(r.Table)} metric {Num(r.Key.Metric)}";
+    internal static string Describe(ObservedRoute r) => Describe(r.Destination, r.Gateway, r.Device, r.Table, r.Key.Metric);
+
+    private static string Describe(string destination, string? gateway, string? device, int table, int metric) =>
+        $"{destination}{(gateway is null ? "" : " via " + gateway)}{(device is null ? "" : " dev " + device)} table {Num(table)} metric {Num(metric)}";
 
     private static string Num(int n) => n.ToString(CultureInfo.InvariantCulture);
 }

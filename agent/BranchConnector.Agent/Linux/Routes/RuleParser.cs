@@ -29,8 +29,8 @@ public static class RuleParser
                 priority,
                 Selector(r, "src", "srclen"),
                 Selector(r, "dst", "dstlen"),
-                Str(r, "table") is string table ? RoutingTables.Parse(table) : null,
-                Str(r, "fwmark") is string mark ? ParseMark(mark) : null,
+                IpJson.String(r, "table") is string table ? RoutingTables.Parse(table) : null,
+                IpJson.String(r, "fwmark") is string mark ? ParseMark(mark) : null,
                 r.TryGetProperty("not", out _),
                 r.TryGetProperty("suppress_prefixlen", out var suppress) ? suppress.GetInt32() : null,
                 family)
@@ -43,7 +43,7 @@ public static class RuleParser
 
     private static string? Selector(JsonElement r, string addressKey, string lengthKey)
     {
-        var address = Str(r, addressKey);
+        var address = IpJson.String(r, addressKey);
         if (address is null or "all") return null;
         return r.TryGetProperty(lengthKey, out var length)
             ? IpText.Network($"{address}/{length.GetInt32().ToString(CultureInfo.InvariantCulture)}")
@@ -54,7 +54,4 @@ public static class RuleParser
         text.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
             ? uint.Parse(text.AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture)
             : uint.Parse(text, CultureInfo.InvariantCulture);
-
-    private static string? Str(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }

@@ -36,7 +36,7 @@ public static class WgMtu
     {
         using var doc = JsonDocument.Parse(json);
         foreach (var e in doc.RootElement.EnumerateArray())
-            if (e.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.String) return v.GetString();
+            if (IpJson.String(e, property) is { } value) return value;
         return null;
     }
 }

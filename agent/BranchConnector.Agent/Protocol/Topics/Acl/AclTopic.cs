@@ -12,10 +12,6 @@ namespace BranchConnector.Agent.Protocol.Topics;
 /// </summary>
 internal sealed partial class AclTopic : IBatchTopic
 {
-    string IBatchTopic.Name => Name;
-    public DesiredConfig Read(DesiredConfig config, ObjectReader body) => config with { Acl = Read(body) };
-    public Stage? OwnsRemovalsOf => Stage.Firewall;
-
     public const string Name = "acl";
 
     [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$")]
@@ -66,4 +62,9 @@ internal sealed partial class AclTopic : IBatchTopic
         "reject" => AclAction.Reject,
         _ => null,
     };
+
+    // IBatchTopic: the registry entry (Protocol/BatchTopics.cs).
+    string IBatchTopic.Name => Name;
+    public DesiredConfig Read(DesiredConfig config, ObjectReader body) => config with { Acl = Read(body) };
+    public Stage? OwnsRemovalsOf => Stage.Firewall;
 }

@@ -8,10 +8,6 @@ namespace BranchConnector.Agent.Protocol.Topics;
 /// <summary>`interface`: `{ "interfaces": [ { "name", "addresses": ["ip/prefix"], "mtu" } ] }`.</summary>
 internal sealed class InterfaceTopic : IBatchTopic
 {
-    string IBatchTopic.Name => Name;
-    public DesiredConfig Read(DesiredConfig config, ObjectReader body) => config with { Interfaces = Read(body) };
-    public Stage? OwnsRemovalsOf => Stage.Interface;
-
     public const string Name = "interface";
 
     public static EquatableList<InterfaceSpec> Read(ObjectReader body)
@@ -28,4 +24,9 @@ internal sealed class InterfaceTopic : IBatchTopic
         }
         return result.ToEquatableList();
     }
+
+    // IBatchTopic: the registry entry (Protocol/BatchTopics.cs).
+    string IBatchTopic.Name => Name;
+    public DesiredConfig Read(DesiredConfig config, ObjectReader body) => config with { Interfaces = Read(body) };
+    public Stage? OwnsRemovalsOf => Stage.Interface;
 }

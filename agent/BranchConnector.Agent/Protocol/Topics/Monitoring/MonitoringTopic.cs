@@ -7,9 +7,6 @@ namespace BranchConnector.Agent.Protocol.Topics;
 /// <summary>`monitoring`: report intervals and STUN servers, all optional (defaults in <see cref="MonitoringSpec.Default"/>).</summary>
 internal sealed class MonitoringTopic : IBatchTopic
 {
-    string IBatchTopic.Name => Name;
-    public DesiredConfig Read(DesiredConfig config, ObjectReader body) => config with { Monitoring = Read(body) };
-
     public const string Name = "monitoring";
     public const int MaxSeconds = 86400;
 
@@ -31,4 +28,8 @@ internal sealed class MonitoringTopic : IBatchTopic
             body.Int("handshake_timeout_s", false, 1, MaxSeconds) ?? defaults.HandshakeTimeoutS,
             stun.ToEquatableList());
     }
+
+    // IBatchTopic: the registry entry (Protocol/BatchTopics.cs).
+    string IBatchTopic.Name => Name;
+    public DesiredConfig Read(DesiredConfig config, ObjectReader body) => config with { Monitoring = Read(body) };
 }

@@ -12,9 +12,6 @@ namespace BranchConnector.Agent.Protocol.Topics;
 /// </summary>
 internal sealed class Nat44Topic : IBatchTopic
 {
-    string IBatchTopic.Name => Name;
-    public DesiredConfig Read(DesiredConfig config, ObjectReader body) => config with { Nat = Read(body) };
-
     public const string Name = "nat44";
 
     public static EquatableList<NatRule> Read(ObjectReader body)
@@ -66,4 +63,8 @@ internal sealed class Nat44Topic : IBatchTopic
         foreach (var key in keys.Where(rule.Has))
             rule.Errors.Invalid(rule.PathOf(key), $"{key} does not apply to a {type} rule");
     }
+
+    // IBatchTopic: the registry entry (Protocol/BatchTopics.cs).
+    string IBatchTopic.Name => Name;
+    public DesiredConfig Read(DesiredConfig config, ObjectReader body) => config with { Nat = Read(body) };
 }

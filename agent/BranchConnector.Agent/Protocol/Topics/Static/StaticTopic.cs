@@ -12,10 +12,6 @@ namespace BranchConnector.Agent.Protocol.Topics;
 /// </summary>
 internal sealed class StaticTopic : IBatchTopic
 {
-    string IBatchTopic.Name => Name;
-    public DesiredConfig Read(DesiredConfig config, ObjectReader body) => config with { Routes = Read(body) };
-    public Stage? OwnsRemovalsOf => Stage.Static;
-
     public const string Name = "static";
     public const int MainTable = 254;
     public const int LocalTable = 255;
@@ -43,4 +39,9 @@ internal sealed class StaticTopic : IBatchTopic
         }
         return result.ToEquatableList();
     }
+
+    // IBatchTopic: the registry entry (Protocol/BatchTopics.cs).
+    string IBatchTopic.Name => Name;
+    public DesiredConfig Read(DesiredConfig config, ObjectReader body) => config with { Routes = Read(body) };
+    public Stage? OwnsRemovalsOf => Stage.Static;
 }

@@ -8,10 +8,6 @@ namespace BranchConnector.Agent.Protocol.Topics;
 /// <summary>`wireguard`: the backbone tunnel to the hub edge or MTGE.</summary>
 internal sealed class WireGuardTopic : IBatchTopic
 {
-    string IBatchTopic.Name => Name;
-    public DesiredConfig Read(DesiredConfig config, ObjectReader body) => config with { Backbone = Read(body) };
-    public Stage? OwnsRemovalsOf => Stage.WireGuard;
-
     public const string Name = "wireguard";
     public const string DefaultInterface = "wg0";
 
@@ -58,4 +54,9 @@ internal sealed class WireGuardTopic : IBatchTopic
         return new HubPeer(name, publicKey, endpoint, allowedIps.Select(a => a.ToString()).ToEquatableList(), keepalive,
             presharedText is null ? null : new Secret(presharedText));
     }
+
+    // IBatchTopic: the registry entry (Protocol/BatchTopics.cs).
+    string IBatchTopic.Name => Name;
+    public DesiredConfig Read(DesiredConfig config, ObjectReader body) => config with { Backbone = Read(body) };
+    public Stage? OwnsRemovalsOf => Stage.WireGuard;
 }
