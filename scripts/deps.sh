@@ -5,8 +5,8 @@ set -euo pipefail
 
 packages=(
   # what the agent runs on a box
-  wireguard-tools wireguard-go iproute2 iptables libmosquitto1
-  # what the tests and the lab use
+  wireguard-tools wireguard-go iproute2 iptables
+  # what the tests and the lab use (mosquitto_sub/_pub bring their own libmosquitto1)
   # (busybox: `busybox nc` is the LAN/traffic listener; scripts/check-deps.sh checks this list is complete)
   mosquitto mosquitto-clients coturn iputils-ping openssl procps util-linux kmod busybox
   # coverage-guided fuzzing (scripts/fuzz.sh)

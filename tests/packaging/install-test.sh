@@ -63,6 +63,12 @@ if [[ ! -f $deb ]]; then
 fi
 pass "$(basename "$deb") built"
 
+# MQTT is MQTTnet, managed code inside the binary: the box needs no MQTT library.
+depends=$(dpkg-deb -f "$deb" Depends)
+echo "     Depends: $depends"
+check "the package does not depend on libmosquitto" bash -c "! grep -q mosquitto <<<\"\$1\"" _ "$depends"
+check "the binary loads no libmosquitto" bash -c "! grep -aq libmosquitto '$binary'"
+
 # Info and pedantic tags are shown, errors and warnings fail (overrides: debian/*.lintian-overrides).
 lintian_out=$(lintian --pedantic --display-info "$deb" 2>&1 | grep -v '^running with root privileges')
 echo "${lintian_out:-(no tags)}" | sed 's/^/     lintian: /'

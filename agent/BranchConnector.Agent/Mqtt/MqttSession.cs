@@ -252,19 +252,9 @@ public sealed partial class MqttSession : IMqttSession
         var connection = _outbox.BeginConnection();
         _client = client;
         await SubscribeAsync(client).ConfigureAwait(false);
-        var status = Status;
-        Publish(status with
-        {
-            Connected = true,
-            CurrentUrl = endpoint.Url,
-            Since = _options.Clock.GetUtcNow(),
-            LastError = status.IdentityConflict ? MqttSessionStatus.IdentityConflictText : null,
-            ConnectCount = status.ConnectCount + 1,
-        });
-        LogConnected(endpoint.Url);
 
         using var connectionScope = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-        var afterConnect = AfterConnectAsync(client, connection, connectionScope.Token);
+        var afterConnect = AfterConnectAsync(client, endpoint, connection, connectionScope.Token);
 
         while (true)
         {
@@ -354,10 +344,11 @@ public sealed partial class MqttSession : IMqttSession
     }
 
     /// <summary>
-    /// First what the broker never acknowledged (oldest first, each PUBACK awaited), then the owner's
-    /// on-connected work (State, Register, ConfigRequest): the fresh State always lands after a queued one.
+    /// First what the broker never acknowledged (oldest first, each PUBACK awaited); only then the session counts
+    /// as connected (a publish from now on goes straight out and waits for its own PUBACK) and the owner's
+    /// on-connected work runs (State, Register, ConfigRequest): the fresh State always lands after a queued one.
     /// </summary>
-    private async Task AfterConnectAsync(IMqttClient client, long connection, CancellationToken ct)
+    private async Task AfterConnectAsync(IMqttClient client, BrokerEndpoint endpoint, long connection, CancellationToken ct)
     {
         await Task.Yield();
         try
@@ -376,6 +367,7 @@ public sealed partial class MqttSession : IMqttSession
                 }
             }
             if (resent > 0) LogResent(resent);
+            MarkConnected(endpoint);
             if (_options.OnConnected is { } onConnected) await onConnected(this, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or MqttNotConnectedException && ct.IsCancellationRequested)
@@ -460,6 +452,20 @@ public sealed partial class MqttSession : IMqttSession
     {
         LogConnectFailed(endpoint.Url, error);
         Publish(Status with { Connected = false, CurrentUrl = endpoint.Url, LastError = Status.IdentityConflict ? MqttSessionStatus.IdentityConflictText : error });
+    }
+
+    private void MarkConnected(BrokerEndpoint endpoint)
+    {
+        var status = Status;
+        Publish(status with
+        {
+            Connected = true,
+            CurrentUrl = endpoint.Url,
+            Since = _options.Clock.GetUtcNow(),
+            LastError = status.IdentityConflict ? MqttSessionStatus.IdentityConflictText : null,
+            ConnectCount = status.ConnectCount + 1,
+        });
+        LogConnected(endpoint.Url);
     }
 
     private void MarkDisconnected(string? error)

@@ -45,6 +45,8 @@ public sealed class MosquittoBroker : IAsyncDisposable
     public string? Namespace => _options.Namespace;
     public int Port { get; }
     public bool Tls => _options.Tls is not null;
+    /// <summary>The running broker's process id (tests freeze it with SIGSTOP).</summary>
+    public int? Pid => _process is { HasExited: false } p ? p.Id : null;
     public Uri Url => new($"{(Tls ? "mqtts" : "mqtt")}://{Host}:{Port}");
     public string ConfigFile => Path.Combine(Directory, "mosquitto.conf");
 
@@ -78,6 +80,8 @@ public sealed class MosquittoBroker : IAsyncDisposable
     public async Task StartAsync()
     {
         if (_process is { HasExited: false }) throw new InvalidOperationException("broker already running");
+        // The log spans restarts: only this start's " running" line counts.
+        var logMark = Log.Length;
         var psi = StartInfo("mosquitto", "-c", ConfigFile);
         var process = new Process { StartInfo = psi };
         process.OutputDataReceived += (_, e) => Append(e.Data);
@@ -91,7 +95,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
         while (deadline.Elapsed < TimeSpan.FromSeconds(10))
         {
             if (process.HasExited) throw new InvalidOperationException($"mosquitto exited with {process.ExitCode}:\n{Log}");
-            if (await CanConnectAsync()) return;
+            if (await CanConnectAsync(logMark)) return;
             await Task.Delay(50);
         }
         throw new TimeoutException($"mosquitto did not listen on {Port}:\n{Log}");
@@ -201,10 +205,10 @@ public sealed class MosquittoBroker : IAsyncDisposable
         return psi;
     }
 
-    private async Task<bool> CanConnectAsync()
+    private async Task<bool> CanConnectAsync(int logMark)
     {
         // Inside a namespace the test process cannot connect: mosquitto says "running" once its listeners are open.
-        if (Namespace is not null) return Log.Contains(" running", StringComparison.Ordinal);
+        if (Namespace is not null) return Log[logMark..].Contains(" running", StringComparison.Ordinal);
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         try
         {

@@ -41,6 +41,8 @@ public sealed class MqttObserver : IAsyncDisposable
             ? TimeSpan.FromSeconds(seconds)
             : TimeSpan.FromSeconds(10);
 
+    private int _disposed;
+
     public static Task<MqttObserver> StartAsync(MosquittoBroker broker, string user, params string[] filters) =>
         StartAsync(broker, user, null, filters);
 
@@ -94,6 +96,8 @@ public sealed class MqttObserver : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Idempotent: a fixture that replaced its observer (SmallBox.RestartHubAsync) may dispose the old one again.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         if (!_process.HasExited) _process.Kill();
         await _process.WaitForExitAsync();
         _process.Dispose();

@@ -5,7 +5,7 @@ using static BranchConnector.IntegrationTests.Mqtt.MqttTestKit;
 
 namespace BranchConnector.IntegrationTests.Mqtt;
 
-/// <summary>Messages crossing from libmosquitto's thread into the agent: GC safety and the size limit.</summary>
+/// <summary>Messages crossing from the MQTT client into the agent: steady flow under GC pressure and the size limit.</summary>
 public sealed class MqttSessionInboundTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
@@ -40,7 +40,7 @@ public sealed class MqttSessionInboundTests
         {
             InboundMessage read;
             try { read = await ReadAsync(running.Session, Wait); }
-            catch (OperationCanceledException) { throw new Xunit.Sdk.XunitException($"DEBUG seen {seen.Count} status {running.Session.Status} unacked {running.Session.Unacknowledged}\n{running.Logger.All}\n{broker.Log}"); }
+            catch (OperationCanceledException) { throw new Xunit.Sdk.XunitException($"only {seen.Count} of {count} came back; status {running.Session.Status} unacked {running.Session.Unacknowledged}\n{running.Logger.All}\n{broker.Log}"); }
             var message = Assert.IsType<InboundPublish>(read);
             var index = message.Topic[(message.Topic.LastIndexOf('/') + 1)..];
             Assert.EndsWith(index, Encoding.UTF8.GetString(message.Payload.Span), StringComparison.Ordinal);

@@ -114,6 +114,75 @@ public sealed class MqttSessionResilienceTests
         Assert.True(first.Session.Status.IdentityConflict || second.Session.Status.IdentityConflict);
     }
 
+    [Fact]
+    public async Task Qos1_messages_published_while_the_broker_is_down_are_delivered_in_order_after_it_returns()
+    {
+        var serial = NewSerial();
+        await using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Users = Users(serial) });
+        await using var running = new Running(Options(serial, broker.Url));
+        await running.WaitConnectedAsync();
+        // Published under the session's own filter, so what the broker delivers comes back through the session,
+        // which subscribes before it re-sends: nothing can arrive before it listens.
+        var echo = $"VSR/{serial}/echo";
+        Assert.Equal(MqttPublishOutcome.Acknowledged, await running.Session.PublishAsync($"{echo}/confirm", Encoding.UTF8.GetBytes("c0"), 1, false));
+        Assert.Equal("c0", await NextPayloadAsync(running));
+
+        await broker.StopAsync();
+        await WaitUntilAsync(() => !running.Session.Status.Connected, Wait, () => running.Logger.All);
+        foreach (var payload in new[] { "c1", "c2" })
+            Assert.Equal(MqttPublishOutcome.Queued, await running.Session.PublishAsync($"{echo}/confirm", Encoding.UTF8.GetBytes(payload), 1, false));
+        // Two retained values while offline: only the newer is worth sending.
+        await running.Session.PublishAsync($"{echo}/state", Encoding.UTF8.GetBytes("s-old"), 1, true);
+        await running.Session.PublishAsync($"{echo}/state", Encoding.UTF8.GetBytes("s-new"), 1, true);
+        await Assert.ThrowsAsync<MqttNotConnectedException>(async () =>
+            await running.Session.PublishAsync($"{echo}/keepalive", Encoding.UTF8.GetBytes("k"), 0, false));
+        Assert.Equal(3, running.Session.Unacknowledged);
+
+        await broker.StartAsync();
+        Assert.Equal(["c1", "c2", "s-new"], [await NextPayloadAsync(running), await NextPayloadAsync(running), await NextPayloadAsync(running)]);
+        await WaitUntilAsync(() => running.Session.Unacknowledged == 0, Wait, () => running.Logger.All);
+        Assert.Contains("re-sent 3 message(s)", running.Logger.All, StringComparison.Ordinal);
+        await Task.Delay(300);
+        Assert.False(running.Session.Inbound.TryRead(out var extra), $"unexpected extra delivery: {extra}");
+    }
+
+    [Fact]
+    public async Task A_qos1_publish_the_broker_never_acknowledged_is_sent_again_after_the_reconnect()
+    {
+        var serial = NewSerial();
+        await using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Users = Users(serial) });
+        await using var running = new Running(Options(serial, broker.Url));
+        await running.WaitConnectedAsync();
+
+        // A frozen broker reads nothing and acknowledges nothing: the publish is in flight, its PUBACK never
+        // comes; then the broker dies (SIGKILL) without ever having read it.
+        Signal(broker.Pid!.Value, SigStop);
+        var inFlight = running.Session.PublishAsync($"VSR/{serial}/echo/confirm", Encoding.UTF8.GetBytes("{\"sequence\":7}"), 1, false);
+        await Task.Delay(300);
+        Assert.False(inFlight.IsCompleted);
+        await broker.StopAsync();
+        Assert.Equal(MqttPublishOutcome.Queued, await inFlight);
+        Assert.Equal(1, running.Session.Unacknowledged);
+
+        await broker.StartAsync();
+        Assert.Equal("{\"sequence\":7}", await NextPayloadAsync(running));
+        await WaitUntilAsync(() => running.Session.Unacknowledged == 0, Wait, () => running.Logger.All);
+        Assert.Contains("re-sent 1 message(s)", running.Logger.All, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> NextPayloadAsync(Running running) =>
+        Encoding.UTF8.GetString(Assert.IsType<InboundPublish>(await ReadAsync(running.Session, Wait)).Payload.Span);
+
+    private const int SigStop = 19;
+
+    private static void Signal(int pid, int signal)
+    {
+        if (Kill(pid, signal) != 0) throw new InvalidOperationException($"kill({pid}, {signal}) failed");
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
     private static int SubscribeLines(MosquittoBroker broker, string serial) =>
         broker.Log.Split('\n').Count(l => l.Contains($"{serial} 1 VSR/{serial}/#", StringComparison.Ordinal));
 }
