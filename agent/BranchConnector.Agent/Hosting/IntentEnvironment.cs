@@ -21,5 +21,5 @@ public sealed class IntentEnvironment(KeyStore keys, EndpointResolver resolver, 
 
     public Task<EndpointResolver.Resolution> ResolveAsync(Endpoint endpoint, CancellationToken ct) => resolver.ResolveAsync(endpoint, ct);
 
-    public Task<int> MtuTowardsAsync(string? endpointAddress, CancellationToken ct) => WgMtu.ForEndpointAsync(runner, endpointAddress, ct);
+    public Task<int> MtuTowardsAsync(System.Net.IPAddress? endpointAddress, CancellationToken ct) => WgMtu.ForEndpointAsync(runner, endpointAddress, ct);
 }

@@ -12,7 +12,7 @@ public interface IIntentEnvironment
 {
     string PublicKeyFor(string keyName);
     Task<EndpointResolver.Resolution> ResolveAsync(Endpoint endpoint, CancellationToken ct);
-    Task<int> MtuTowardsAsync(string? endpointAddress, CancellationToken ct);
+    Task<int> MtuTowardsAsync(System.Net.IPAddress? endpointAddress, CancellationToken ct);
     bool ManageFirewall { get; }
     /// <summary>Peering members whose direct path failed: their subnets go through the backbone instead.</summary>
     IReadOnlySet<string> RelayedMembers { get; }
@@ -57,7 +57,7 @@ public static class IntentBuilder
             var resolved = hub.Endpoint is null ? null : await env.ResolveAsync(hub.Endpoint, ct).ConfigureAwait(false);
             if (resolved?.Warning is { } w) warnings.Add(w);
             var fullTunnel = FullTunnel.For(backbone.Interface, hub.AllowedIps);
-            var mtu = backbone.Mtu ?? await env.MtuTowardsAsync(resolved?.Address is { } a ? Protocol.Values.HostPort.HostOf(a) : null, ct).ConfigureAwait(false);
+            var mtu = backbone.Mtu ?? await env.MtuTowardsAsync(resolved?.Host, ct).ConfigureAwait(false);
             var hubAllowed = hub.AllowedIps.Concat(relayableViaHub).Distinct(StringComparer.Ordinal).ToEquatableList();
             devices.Add(new DesiredWgDevice(
                 backbone.Interface,

@@ -17,5 +17,5 @@ public sealed class OfflineIntentEnvironment(IReadOnlyDictionary<string, string>
     public Task<EndpointResolver.Resolution> ResolveAsync(Endpoint endpoint, CancellationToken ct) =>
         Task.FromResult(new EndpointResolver.Resolution(endpoint.ToString(), null));
 
-    public Task<int> MtuTowardsAsync(string? endpointAddress, CancellationToken ct) => Task.FromResult(WgMtu.Fallback);
+    public Task<int> MtuTowardsAsync(System.Net.IPAddress? endpointAddress, CancellationToken ct) => Task.FromResult(WgMtu.Fallback);
 }

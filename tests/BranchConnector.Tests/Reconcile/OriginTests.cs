@@ -38,6 +38,16 @@ public sealed class OriginTests
     }
 
     [Fact]
+    public async Task Rendered_chains_with_origins_equal_the_same_chains_read_back()
+    {
+        var intent = await PlanCases.IntentAsync(PlanCases.FullBatch());
+        var desired = Agent.Linux.Firewall.FirewallRenderer.Render(intent.Firewall!);
+
+        Assert.All(desired.V4.Chains, c => Assert.Equal(c.Rules.Count, c.RuleOrigins.Count));
+        Assert.Equal(desired.V4.Chains, Firewall.SaveText.Observed(desired).V4.Chains);
+    }
+
+    [Fact]
     public async Task Peering_peers_and_routes_carry_their_group_and_the_shared_device_the_first_group()
     {
         var member = new PeeringMember("E-1", PlanCases.HubKey, new Endpoint("198.51.100.7", 51821), "10.99.0.2", ["10.40.0.0/16"]);

@@ -10,6 +10,11 @@ public sealed record ChainRules(OwnChain Chain, EquatableList<string> Rules)
     public EquatableList<Origin?> RuleOrigins { get; init; } = [];
 
     public Origin? OriginOf(int rule) => rule < RuleOrigins.Count ? RuleOrigins[rule] : null;
+
+    /// <summary>The kernel object is the chain and its rules: where they came from is not compared (observed chains have none).</summary>
+    public bool Equals(ChainRules? other) => other is not null && Chain == other.Chain && Rules.Equals(other.Rules);
+
+    public override int GetHashCode() => HashCode.Combine(Chain, Rules);
 }
 
 /// <summary>The desired own chains of one family. A chain without rules is not listed (and is removed if present).</summary>

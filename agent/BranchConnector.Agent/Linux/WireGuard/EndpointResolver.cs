@@ -12,23 +12,32 @@ namespace BranchConnector.Agent.Linux.WireGuard;
 public sealed class EndpointResolver(Func<string, CancellationToken, Task<IPAddress[]>>? lookup = null)
 {
     private readonly Func<string, CancellationToken, Task<IPAddress[]>> _lookup = lookup ?? Dns.GetHostAddressesAsync;
-    private readonly Dictionary<string, string> _cache = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, IPAddress> _cache = new(StringComparer.OrdinalIgnoreCase);
 
-    public sealed record Resolution(string? Address, string? Warning);
+    /// <summary>
+    /// The endpoint as wg takes it (ip:port; the name as given where nothing resolves it, as in `render`), the
+    /// address it resolved to (typed, for the path MTU), or why it did not.
+    /// </summary>
+    public sealed record Resolution(string? Address, string? Warning)
+    {
+        public IPAddress? Host { get; init; }
+
+        public static Resolution Of(IPAddress host, int port) =>
+            new(host.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{host}]:{port}" : $"{host}:{port}", null) { Host = host };
+    }
 
     public async Task<Resolution> ResolveAsync(Endpoint endpoint, CancellationToken ct)
     {
-        if (IPAddress.TryParse(endpoint.Host, out var literal)) return new(Format(literal, endpoint.Port), null);
+        if (IPAddress.TryParse(endpoint.Host, out var literal)) return Resolution.Of(literal, endpoint.Port);
         var key = endpoint.ToString();
-        lock (_cache) if (_cache.TryGetValue(key, out var cached)) return new(cached, null);
+        lock (_cache) if (_cache.TryGetValue(key, out var cached)) return Resolution.Of(cached, endpoint.Port);
         try
         {
             var addresses = await _lookup(endpoint.Host, ct).ConfigureAwait(false);
             var pick = addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses.FirstOrDefault();
             if (pick is null) return new(null, $"endpoint {key}: no address for {endpoint.Host}");
-            var text = Format(pick, endpoint.Port);
-            lock (_cache) _cache[key] = text;
-            return new(text, null);
+            lock (_cache) _cache[key] = pick;
+            return Resolution.Of(pick, endpoint.Port);
         }
         catch (SocketException ex)
         {
@@ -40,7 +49,4 @@ public sealed class EndpointResolver(Func<string, CancellationToken, Task<IPAddr
     {
         lock (_cache) _cache.Remove(endpoint.ToString());
     }
-
-    private static string Format(IPAddress address, int port) =>
-        address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]:{port}" : $"{address}:{port}";
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using BranchConnector.Agent.Tools;
 
@@ -9,12 +10,12 @@ public static class WgMtu
     public const int Overhead = 80;
     public const int Fallback = 1420;
 
-    public static async Task<int> ForEndpointAsync(ICommandRunner runner, string? endpointAddress, CancellationToken ct)
+    public static async Task<int> ForEndpointAsync(ICommandRunner runner, IPAddress? endpointAddress, CancellationToken ct)
     {
         string? device = null;
         if (endpointAddress is not null)
         {
-            var get = await runner.RunAsync(CommandRequest.Of("ip", "-j", "route", "get", endpointAddress), ct).ConfigureAwait(false);
+            var get = await runner.RunAsync(CommandRequest.Of("ip", "-j", "route", "get", endpointAddress.ToString()), ct).ConfigureAwait(false);
             if (get.Succeeded) device = FirstString(get.Stdout, "dev");
         }
         if (device is null)
