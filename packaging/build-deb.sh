@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds artifacts/deb/branch-connector_<version>_amd64.deb from the already published
-# artifacts/bin/branch-connector (scripts/build.sh), with dpkg-buildpackage and debhelper.
+# Builds artifacts/deb/branch-connector_<version>_<arch>.deb from the already published binary
+# (scripts/build.sh), with dpkg-buildpackage and debhelper: amd64 from artifacts/bin/branch-connector,
+# arm64 (BC_DEB_ARCH=arm64, a cross build: dpkg-buildpackage -a arm64) from artifacts/bin/arm64/branch-connector.
 #
 # The version is the binary's own (`branch-connector --version`), falling back to
 # Directory.Build.props. BC_VERSION=X overrides it (the upgrade test repackages the same binary as a
@@ -9,7 +10,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
 
-binary=$repo/artifacts/bin/branch-connector
+arch=${BC_DEB_ARCH:-amd64}
+case $arch in
+  amd64) binary=$repo/artifacts/bin/branch-connector ;;
+  arm64) binary=$repo/artifacts/bin/arm64/branch-connector ;;
+  *) echo "build-deb: unknown architecture '$arch' (amd64 or arm64)" >&2; exit 1 ;;
+esac
 [[ -x $binary ]] || { echo "build-deb: $binary is missing; run scripts/build.sh first" >&2; exit 1; }
 for tool in dpkg-buildpackage dh fakeroot; do
   command -v "$tool" >/dev/null || { echo "build-deb: $tool is missing; run scripts/deps.sh" >&2; exit 1; }
@@ -17,6 +23,7 @@ done
 
 binary_version() {
   local line
+  # An arm64 binary on an amd64 builder does not run (qemu-user would); Directory.Build.props then says it.
   line=$("$binary" --version 2>/dev/null) || return 1
   [[ $line =~ ^branch-connector\ ([0-9]+\.[0-9]+\.[0-9]+[^[:space:]]*)$ ]] || return 1
   echo "${BASH_REMATCH[1]}"
@@ -60,11 +67,11 @@ if [[ $deb_version != "$top" ]]; then
   } > "$src/debian/changelog"
 fi
 
-(cd "$src" && dpkg-buildpackage -b -us -uc --no-pre-clean >"$work/build.log" 2>&1) || {
+(cd "$src" && dpkg-buildpackage -b -a "$arch" -us -uc --no-pre-clean >"$work/build.log" 2>&1) || {
   cat "$work/build.log" >&2
   echo "build-deb: dpkg-buildpackage failed" >&2
   exit 1
 }
-deb=branch-connector_${deb_version}_amd64.deb
+deb=branch-connector_${deb_version}_${arch}.deb
 mv "$work/$deb" "$out_dir/$deb"
 echo "build-deb: $out_dir/$deb"

@@ -33,6 +33,8 @@ fi
 # The .deb in a debootstrapped Debian 12 chroot: install, upgrade, purge (root: chroot, mounts).
 if [[ $(id -u) -eq 0 ]]; then
   tests/packaging/install-test.sh || status=1
+  # The arm64 build: same output as x64 under qemu-user, lintian, install and purge in an arm64 chroot.
+  tests/packaging/arm64-test.sh || status=1
 else
   echo "packaging tests skipped: they need root (debootstrap, chroot)" >&2
 fi

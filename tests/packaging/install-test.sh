@@ -44,8 +44,9 @@ check "--version prints one line 'branch-connector <semver>' ($version_line)" \
   grep -Eqx 'branch-connector [0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?' <<<"$version_line"
 check "--version matches Directory.Build.props ($props_version)" \
   test "$version_line" = "branch-connector $props_version"
+# (artifacts/bin/arm64 holds the arm64 build, tests/packaging/arm64-test.sh.)
 check "the binary is a single file: nothing else was published next to it" \
-  test "$(find "$(dirname "$binary")" -mindepth 1 | wc -l)" -eq 1
+  test "$(find "$(dirname "$binary")" -mindepth 1 -maxdepth 1 -not -name arm64 | wc -l)" -eq 1
 # Self-contained: no libcoreclr/libhostfxr beside it, and every library it links is on the system.
 check "the binary links only system libraries, all present" \
   bash -c "! ldd '$binary' | grep -Eq 'not found|coreclr|hostfxr'"

@@ -12,7 +12,7 @@ namespace BranchConnector.Agent.Cli;
 public static class RunCommand
 {
     /// <param name="daemon">What runs once settings are valid and logging is set up (Hosting/Daemon.RunAsync).</param>
-    public static Command Create(Func<AgentSettings, ILoggerFactory, CancellationToken, Task<int>> daemon)
+    public static Command Create(Func<AgentSettings, AgentLoggerFactory, CancellationToken, Task<int>> daemon)
     {
         var config = new Option<string>("--config")
         {
@@ -26,12 +26,12 @@ public static class RunCommand
 
     /// <summary>Loads <paramref name="configPath"/>, sets up logging on stderr, runs <paramref name="daemon"/>; returns the exit code.</summary>
     public static Task<int> ExecuteAsync(
-        string configPath, Func<AgentSettings, ILoggerFactory, CancellationToken, Task<int>> daemon, CancellationToken cancellationToken) =>
+        string configPath, Func<AgentSettings, AgentLoggerFactory, CancellationToken, Task<int>> daemon, CancellationToken cancellationToken) =>
         ExecuteAsync(configPath, daemon, Console.Error, AgentLogging.IsJournalStream(), cancellationToken);
 
     internal static async Task<int> ExecuteAsync(
         string configPath,
-        Func<AgentSettings, ILoggerFactory, CancellationToken, Task<int>> daemon,
+        Func<AgentSettings, AgentLoggerFactory, CancellationToken, Task<int>> daemon,
         TextWriter stderr,
         bool journal,
         CancellationToken cancellationToken)

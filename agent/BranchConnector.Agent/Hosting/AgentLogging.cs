@@ -1,16 +1,15 @@
 using System.Globalization;
 using BranchConnector.Agent.Config;
-using Microsoft.Extensions.Logging;
 using Serilog;
 using Serilog.Events;
-using Serilog.Extensions.Logging;
 using Serilog.Formatting;
 using Serilog.Formatting.Display;
 
 namespace BranchConnector.Agent.Hosting;
 
 /// <summary>
-/// The agent's logging: Serilog behind Microsoft.Extensions.Logging, written to stderr. Under systemd
+/// The agent's logging: Serilog behind Microsoft.Extensions.Logging (in the daemon through
+/// Serilog.Extensions.Hosting), written to stderr. Under systemd
 /// (JOURNAL_STREAM set) lines carry "&lt;N&gt;" priority prefixes and no timestamp; otherwise they are
 /// human lines with a timestamp and level.
 /// </summary>
@@ -22,19 +21,23 @@ public static class AgentLogging
     public static bool IsJournalStream() => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("JOURNAL_STREAM"));
 
     /// <param name="journal">Journal format on or off; null detects it from the environment.</param>
-    public static ILoggerFactory CreateLoggerFactory(LogSettings settings, bool? journal = null) =>
+    public static AgentLoggerFactory CreateLoggerFactory(LogSettings settings, bool? journal = null) =>
         CreateLoggerFactory(settings, journal ?? IsJournalStream(), Console.Error);
 
-    internal static ILoggerFactory CreateLoggerFactory(LogSettings settings, bool journal, TextWriter output)
+    internal static AgentLoggerFactory CreateLoggerFactory(LogSettings settings, bool journal, TextWriter output)
     {
         ITextFormatter formatter = journal
             ? new JournalFormatter()
             : new MessageTemplateTextFormatter(ConsoleTemplate, CultureInfo.InvariantCulture);
         var logger = new LoggerConfiguration()
             .MinimumLevel.Is(ToSerilogLevel(settings.Level))
+            // The generic host's own lines ("Application started", content root) say nothing about the agent.
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            // A start-up failure propagates to `run`, which logs it once (critical) and exits; the host would log it twice.
+            .MinimumLevel.Override("Microsoft.Extensions.Hosting.Internal.Host", LogEventLevel.Fatal)
             .WriteTo.Sink(new TextWriterSink(formatter, output))
             .CreateLogger();
-        return new SerilogLoggerFactory(logger, dispose: true);
+        return new AgentLoggerFactory(logger);
     }
 
     internal static LogEventLevel ToSerilogLevel(string level) => level.ToLowerInvariant() switch

@@ -1,49 +1,59 @@
 using System.Globalization;
 using System.Net.Sockets;
-using System.Text;
+using Microsoft.Extensions.Hosting.Systemd;
 
 namespace BranchConnector.Agent.Hosting;
 
 /// <summary>
-/// The sd_notify(3) protocol for a <c>Type=notify</c> unit: one datagram per state change to the AF_UNIX socket
-/// named by NOTIFY_SOCKET ("@name" is an abstract socket). Without NOTIFY_SOCKET every call does nothing.
-/// A failed send never throws: systemd being unreachable must not stop the agent.
+/// The agent's side of sd_notify(3) for a <c>Type=notify</c> unit, over Microsoft.Extensions.Hosting.Systemd's
+/// notifier (NOTIFY_SOCKET, "@name" for an abstract socket). The host's <c>SystemdLifetime</c> sends READY=1
+/// and STOPPING=1 through it (it is the registered <see cref="ISystemdNotifier"/>); the agent adds STATUS= and
+/// a watchdog that pings only while the work loop beats. Without NOTIFY_SOCKET every call does nothing.
+/// A failed send never throws: systemd being unreachable must not stop the agent (the library's notifier
+/// throws when nobody listens; this wrapper turns that into false).
 /// </summary>
-public sealed class SystemdNotifier : IDisposable
+public sealed class SystemdNotifier(ISystemdNotifier systemd, TimeSpan? watchdogInterval) : ISystemdNotifier
 {
-    private readonly UnixDomainSocketEndPoint? _endpoint;
-    private readonly Lock _gate = new();
-    private Socket? _socket;
-
-    internal SystemdNotifier(string? socketPath, TimeSpan? watchdogInterval)
-    {
-        _endpoint = string.IsNullOrEmpty(socketPath) ? null
-            : new UnixDomainSocketEndPoint(socketPath[0] == '@' ? "\0" + socketPath[1..] : socketPath);
-        WatchdogInterval = _endpoint is null ? null : watchdogInterval;
-    }
-
-    /// <summary>Reads NOTIFY_SOCKET, WATCHDOG_USEC and WATCHDOG_PID.</summary>
+    /// <summary>Reads NOTIFY_SOCKET (the library's notifier), WATCHDOG_USEC and WATCHDOG_PID.</summary>
     public static SystemdNotifier FromEnvironment() => new(
-        Environment.GetEnvironmentVariable("NOTIFY_SOCKET"),
+        new Microsoft.Extensions.Hosting.Systemd.SystemdNotifier(),
         ParseWatchdogInterval(
             Environment.GetEnvironmentVariable("WATCHDOG_USEC"),
             Environment.GetEnvironmentVariable("WATCHDOG_PID"),
             Environment.ProcessId));
 
     /// <summary>True when NOTIFY_SOCKET names a socket.</summary>
-    public bool IsEnabled => _endpoint is not null;
+    public bool IsEnabled => systemd.IsEnabled;
 
     /// <summary>How often to send WATCHDOG=1 (half of WatchdogSec), or null when systemd watches nothing.</summary>
-    public TimeSpan? WatchdogInterval { get; }
+    public TimeSpan? WatchdogInterval => IsEnabled ? watchdogInterval : null;
 
-    public bool Ready() => Send("READY=1");
+    public bool Ready() => Send(ServiceState.Ready);
 
     /// <summary>A one-line status shown by <c>systemctl status</c>.</summary>
-    public bool Status(string status) => Send("STATUS=" + status.ReplaceLineEndings(" "));
+    public bool Status(string status) => Send(new ServiceState("STATUS=" + status.ReplaceLineEndings(" ")));
 
-    public bool Watchdog() => Send("WATCHDOG=1");
+    public bool Watchdog() => Send(new ServiceState("WATCHDOG=1"));
 
-    public bool Stopping() => Send("STOPPING=1");
+    public bool Stopping() => Send(ServiceState.Stopping);
+
+    /// <summary>What SystemdLifetime calls (READY=1, STOPPING=1): never throws.</summary>
+    void ISystemdNotifier.Notify(ServiceState state) => Send(state);
+
+    /// <summary>Sends one newline-separated assignment block; false when disabled or the send failed.</summary>
+    public bool Send(ServiceState state)
+    {
+        if (!IsEnabled) return false;
+        try
+        {
+            systemd.Notify(state);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Sends WATCHDOG=1 every <see cref="WatchdogInterval"/> until cancelled; returns at once without a watchdog.</summary>
     /// <param name="heartbeat">When the loop that does the work last proved it was alive: no ping while it is stuck,
@@ -64,25 +74,6 @@ public sealed class SystemdNotifier : IDisposable
         }
     }
 
-    /// <summary>Sends one newline-separated assignment block; false when disabled or the send failed.</summary>
-    public bool Send(string state)
-    {
-        if (_endpoint is null) return false;
-        var datagram = Encoding.UTF8.GetBytes(state);
-        lock (_gate)
-        {
-            try
-            {
-                _socket ??= new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-                return _socket.SendTo(datagram, SocketFlags.None, _endpoint) == datagram.Length;
-            }
-            catch (SocketException)
-            {
-                return false;
-            }
-        }
-    }
-
     /// <summary>Half of WATCHDOG_USEC, when set for this process (WATCHDOG_PID absent or ours).</summary>
     internal static TimeSpan? ParseWatchdogInterval(string? watchdogUsec, string? watchdogPid, int ourPid)
     {
@@ -91,14 +82,5 @@ public sealed class SystemdNotifier : IDisposable
             && (!int.TryParse(watchdogPid, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid != ourPid))
             return null;
         return TimeSpan.FromTicks((long)Math.Min(usec / 2 * 10, long.MaxValue / 2));
-    }
-
-    public void Dispose()
-    {
-        lock (_gate)
-        {
-            _socket?.Dispose();
-            _socket = null;
-        }
     }
 }

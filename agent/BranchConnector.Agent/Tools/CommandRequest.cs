@@ -9,7 +9,15 @@ public sealed record CommandRequest(string FileName, IReadOnlyList<string> Argum
     /// <summary>True when <see cref="Stdin"/> carries key material: it is then never rendered or logged.</summary>
     public bool StdinIsSecret { get; init; }
 
+    /// <summary>After this the process and every child it started are killed (SIGKILL); the result says TimedOut.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The most of each of stdout and stderr that is kept; the rest is read and dropped, and the result is a
+    /// failure (<see cref="CommandResult.OutputTruncated"/>): a parser must never see half a dump. 16 MiB is far
+    /// above what the largest observed state prints (iptables-save of the L bench batch is well under 1 MiB).
+    /// </summary>
+    public int MaxOutputBytes { get; init; } = 16 * 1024 * 1024;
 
     /// <summary>Whether running it changes kernel state (counted separately in benchmarks and idempotence tests).</summary>
     public bool Mutates { get; init; }

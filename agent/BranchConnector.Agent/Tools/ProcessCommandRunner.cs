@@ -1,11 +1,15 @@
+using System.ComponentModel;
 using System.Diagnostics;
+using CliWrap;
 using Microsoft.Extensions.Logging;
 
 namespace BranchConnector.Agent.Tools;
 
 /// <summary>
-/// Runs a tool directly (never through a shell) with an argument list, optional stdin and a timeout. Every
-/// process the agent starts goes through here, wireguard-go included, without systemd's notify variables.
+/// Runs a tool with CliWrap: directly (never through a shell) with an argument vector, optional stdin (the
+/// only way secrets reach a tool), its output bounded (<see cref="CommandRequest.MaxOutputBytes"/>) and a
+/// timeout that kills the whole process tree. Every process the agent starts goes through here, wireguard-go
+/// included, without systemd's notify variables (<see cref="ChildEnvironment"/>).
 /// </summary>
 public sealed class ProcessCommandRunner(ILogger<ProcessCommandRunner>? logger = null) : ICommandRunner
 {
@@ -18,73 +22,61 @@ public sealed class ProcessCommandRunner(ILogger<ProcessCommandRunner>? logger =
 
     public async Task<CommandResult> RunAsync(CommandRequest request, CancellationToken cancellationToken)
     {
-        var psi = new ProcessStartInfo(request.FileName)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in request.Arguments) psi.ArgumentList.Add(arg);
-        // Tools must print in the C locale so parsers see stable text.
-        psi.Environment["LC_ALL"] = "C";
-        ChildEnvironment.Scrub(psi.Environment);
+        var stdout = new BoundedTextTarget(request.MaxOutputBytes);
+        var stderr = new BoundedTextTarget(request.MaxOutputBytes);
+        var command = CliWrap.Cli.Wrap(request.FileName)
+            .WithArguments(request.Arguments)
+            .WithEnvironmentVariables(Environment)
+            // Null stdin: the tool sees end of input at once, as before.
+            .WithStandardInputPipe(request.Stdin is null ? PipeSource.Null : PipeSource.FromString(request.Stdin))
+            .WithStandardOutputPipe(stdout)
+            .WithStandardErrorPipe(stderr)
+            // The exit code is the caller's to judge (a failed `ip route del` of a missing route is normal).
+            .WithValidation(CommandResultValidation.None);
 
         var started = Stopwatch.GetTimestamp();
-        using var process = new Process { StartInfo = psi };
-        try
-        {
-            process.Start();
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            return new CommandResult(request, 127, "", $"cannot start {request.FileName}: {ex.Message}", Stopwatch.GetElapsedTime(started), false);
-        }
-        Interlocked.Increment(ref _spawned);
-        if (request.Mutates) Interlocked.Increment(ref _spawnedMutating);
-
-        var stdoutTask = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderrTask = process.StandardError.ReadToEndAsync(cancellationToken);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(request.Timeout);
+        int exitCode;
         var timedOut = false;
         try
         {
-            if (request.Stdin is not null)
-            {
-                try
-                {
-                    await process.StandardInput.WriteAsync(request.Stdin.AsMemory(), timeout.Token).ConfigureAwait(false);
-                }
-                catch (IOException)
-                {
-                    // The tool exited before reading all of stdin; its exit code and stderr say why.
-                }
-            }
-            process.StandardInput.Close();
-            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+            var task = command.ExecuteAsync(timeout.Token);
+            Count(request);
+            exitCode = (await task.ConfigureAwait(false)).ExitCode;
         }
-        catch (OperationCanceledException)
+        catch (Win32Exception ex)
         {
-            timedOut = !cancellationToken.IsCancellationRequested;
-            try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-            if (!timedOut) throw;
+            // Not found or not executable: the shell's convention, so callers see one kind of failure.
+            var reason = (ex.InnerException ?? ex).Message;
+            return new CommandResult(request, 127, "", $"cannot start {request.FileName}: {reason}", Stopwatch.GetElapsedTime(started), false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // CliWrap has killed the process tree (SIGKILL) and waited for it.
+            timedOut = true;
+            exitCode = -1;
         }
 
-        string stdout, stderr;
-        try
+        var result = new CommandResult(request, exitCode, stdout.Text, stderr.Text, Stopwatch.GetElapsedTime(started), timedOut)
         {
-            stdout = await stdoutTask.ConfigureAwait(false);
-            stderr = await stderrTask.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            stdout = ""; stderr = "";
-        }
-        var result = new CommandResult(request, timedOut ? -1 : process.ExitCode, stdout, stderr, Stopwatch.GetElapsedTime(started), timedOut);
+            OutputTruncated = stdout.Truncated || stderr.Truncated,
+        };
         if (logger is not null && logger.IsEnabled(LogLevel.Debug))
             logger.LogDebug("ran {Command} exit={Exit} in {Ms} ms", request.CommandLine, result.ExitCode, (int)result.Duration.TotalMilliseconds);
         return result;
+    }
+
+    private void Count(CommandRequest request)
+    {
+        Interlocked.Increment(ref _spawned);
+        if (request.Mutates) Interlocked.Increment(ref _spawnedMutating);
+    }
+
+    /// <summary>Tools print in the C locale so parsers see stable text; systemd's notify variables stay ours.</summary>
+    private static void Environment(CliWrap.Builders.EnvironmentVariablesBuilder env)
+    {
+        env.Set("LC_ALL", "C");
+        foreach (var name in ChildEnvironment.Withheld) env.Set(name, null);
     }
 }

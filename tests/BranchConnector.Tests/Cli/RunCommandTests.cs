@@ -9,10 +9,10 @@ public class RunCommandTests
 {
     private const string Good = "serial: BC-0001\nbroker: { urls: [mqtt://h] }\n";
 
-    private static Task<int> Run(string config, Func<AgentSettings, ILoggerFactory, CancellationToken, Task<int>> daemon, StringWriter stderr, bool journal = false) =>
+    private static Task<int> Run(string config, Func<AgentSettings, BranchConnector.Agent.Hosting.AgentLoggerFactory, CancellationToken, Task<int>> daemon, StringWriter stderr, bool journal = false) =>
         RunCommand.ExecuteAsync(config, daemon, stderr, journal, CancellationToken.None);
 
-    private static Task<int> MustNotRun(AgentSettings s, ILoggerFactory l, CancellationToken c) =>
+    private static Task<int> MustNotRun(AgentSettings s, BranchConnector.Agent.Hosting.AgentLoggerFactory l, CancellationToken c) =>
         throw new InvalidOperationException("the daemon must not start");
 
     [Fact]

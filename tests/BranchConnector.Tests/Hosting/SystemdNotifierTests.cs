@@ -1,14 +1,33 @@
 using BranchConnector.Agent.Hosting;
+using BranchConnector.Tests.Tools;
 
 namespace BranchConnector.Tests.Hosting;
 
+// Sets NOTIFY_SOCKET for a moment (Hosting.Systemd's notifier reads it when created): not in parallel with
+// anything else that reads the environment.
+[Collection(nameof(ProcessEnvironmentCollection))]
 public class SystemdNotifierTests
 {
+    /// <summary>The agent's notifier over Microsoft.Extensions.Hosting.Systemd's, created as the daemon does it.</summary>
+    private static SystemdNotifier Notifier(string? notifySocket, TimeSpan? watchdogInterval)
+    {
+        var before = Environment.GetEnvironmentVariable("NOTIFY_SOCKET");
+        Environment.SetEnvironmentVariable("NOTIFY_SOCKET", notifySocket);
+        try
+        {
+            return new SystemdNotifier(new Microsoft.Extensions.Hosting.Systemd.SystemdNotifier(), watchdogInterval);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("NOTIFY_SOCKET", before);
+        }
+    }
+
     [Fact]
     public async Task Every_state_reaches_a_socket_file()
     {
         using var systemd = NotifySocket.InTempFolder();
-        using var notifier = new SystemdNotifier(systemd.NotifySocketValue, null);
+        var notifier = Notifier(systemd.NotifySocketValue, null);
 
         Assert.True(notifier.IsEnabled);
         Assert.True(notifier.Ready());
@@ -25,7 +44,7 @@ public class SystemdNotifierTests
     public async Task An_abstract_socket_named_with_an_at_sign_is_reached()
     {
         using var systemd = NotifySocket.Abstract();
-        using var notifier = new SystemdNotifier(systemd.NotifySocketValue, null);
+        var notifier = Notifier(systemd.NotifySocketValue, null);
 
         Assert.True(notifier.Ready());
         Assert.Equal("READY=1", await systemd.ReceiveAsync());
@@ -34,7 +53,7 @@ public class SystemdNotifierTests
     [Fact]
     public void Without_notify_socket_nothing_is_sent()
     {
-        using var notifier = new SystemdNotifier(null, TimeSpan.FromSeconds(5));
+        var notifier = Notifier(null, TimeSpan.FromSeconds(5));
 
         Assert.False(notifier.IsEnabled);
         Assert.Null(notifier.WatchdogInterval);
@@ -45,7 +64,7 @@ public class SystemdNotifierTests
     [Fact]
     public void A_socket_nobody_listens_on_is_not_an_error()
     {
-        using var notifier = new SystemdNotifier("/nonexistent-bc-folder/notify", null);
+        var notifier = Notifier("/nonexistent-bc-folder/notify", null);
         Assert.False(notifier.Ready());
     }
 
@@ -53,7 +72,7 @@ public class SystemdNotifierTests
     public async Task The_watchdog_loop_pings_until_cancelled()
     {
         using var systemd = NotifySocket.InTempFolder();
-        using var notifier = new SystemdNotifier(systemd.NotifySocketValue, TimeSpan.FromMilliseconds(50));
+        var notifier = Notifier(systemd.NotifySocketValue, TimeSpan.FromMilliseconds(50));
         using var stop = new CancellationTokenSource();
 
         var loop = notifier.RunWatchdogAsync(() => DateTimeOffset.UtcNow, TimeProvider.System, stop.Token);
@@ -69,7 +88,7 @@ public class SystemdNotifierTests
     public async Task Without_a_watchdog_the_loop_returns_at_once()
     {
         using var systemd = NotifySocket.InTempFolder();
-        using var notifier = new SystemdNotifier(systemd.NotifySocketValue, null);
+        var notifier = Notifier(systemd.NotifySocketValue, null);
         await notifier.RunWatchdogAsync(() => DateTimeOffset.UtcNow, TimeProvider.System, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
     }
 
@@ -77,7 +96,7 @@ public class SystemdNotifierTests
     public async Task A_stale_heartbeat_stops_the_pings_after_the_first()
     {
         using var systemd = NotifySocket.InTempFolder();
-        using var notifier = new SystemdNotifier(systemd.NotifySocketValue, TimeSpan.FromMilliseconds(50));
+        var notifier = Notifier(systemd.NotifySocketValue, TimeSpan.FromMilliseconds(50));
         using var stop = new CancellationTokenSource();
         var stuckSince = DateTimeOffset.UtcNow;
 
