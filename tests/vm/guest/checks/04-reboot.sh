@@ -14,7 +14,7 @@ if [[ -n $start && -n $restored ]]; then
 else
   gap=999999
 fi
-expect "the agent started on boot and restored batch 1 and the peering" grep -q 'start-up: batch 1, peering 3' <<<"$restored"
+expect "the agent started on boot and restored its last batch and the peering" grep -q "start-up: batch ${BOX_BATCH:-1}, peering 3" <<<"$restored"
 expect "tunnel and routes back within 2 s of the agent's start line ($gap ms)" test "$gap" -le 2000
 expect "the broker was unreachable meanwhile (no MQTT connection this boot)" bash -c '! grep -q "MQTT connected" <<<"$1"' _ "$lines"
 expect "wg0 is a kernel wireguard link again" bash -c 'ip -d link show wg0 | grep -qw wireguard'
