@@ -17,8 +17,9 @@ packages=(
   faketime libfaketime
   # packaging
   dpkg-dev debhelper lintian fakeroot debootstrap systemd
-  # the VM lane (scripts/vm-test.sh): qemu with TCG, the overlay disk, mkfs.ext4 -d and debugfs
-  qemu-system-x86 qemu-utils e2fsprogs
+  # the VM lane (scripts/vm-test.sh): qemu with TCG, the overlay disk, mkfs.ext4 -d and debugfs; clang and
+  # zlib1g-dev link the NativeAOT test hub it runs inside the VM
+  qemu-system-x86 qemu-utils e2fsprogs clang zlib1g-dev
 )
 
 missing=()
