@@ -71,6 +71,10 @@ for file in "$LANE"/guest/checks/*.sh; do
   rc=$?
   ((rc == 124 || rc == 137)) && printf '     FAIL did not finish within %s s\n' "$limit" >>"$evidence"
   if ((rc == 0)); then status="ok  "; else status="FAIL"; fi
+  # The unit's restarts so far (a watchdog or start-timeout kill shows here), and on a failure the agent's
+  # journal of this boot: a check that ran out of time says nothing else.
+  systemctl show -p NRestarts,Result,ActiveState,ExecMainStartTimestamp branch-connector 2>/dev/null | paste -sd' ' >>"$LANE_RESULTS/$id.log"
+  ((rc == 0)) || journalctl -b -u branch-connector -o short-precise --no-pager -q >"$LANE_RESULTS/$id.journal.txt" 2>&1
   line="$status - $id: $title ($((SECONDS - started)) s)"
   { echo "$line"; cat "$evidence"; } >>"$LANE_RESULTS/results.txt"
   console "$line"
