@@ -52,7 +52,7 @@ UNIT
   systemctl enable bc-lane-net.service >/dev/null 2>&1
 fi
 
-limit=${LANE_CHECK_TIMEOUT:-900}
+limit=${LANE_CHECK_TIMEOUT:-1200}
 for file in "$LANE"/guest/checks/*.sh; do
   [[ $(sed -n 's/^# phase: *//p' "$file" | head -n1) == "$phase" ]] || continue
   title=$(sed -n 's/^# check: *//p' "$file" | head -n1)
