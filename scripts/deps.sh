@@ -20,8 +20,9 @@ packages=(
   # the arm64 build (scripts/build.sh cross-compiles NativeAOT with clang and lld against the aarch64 cross
   # toolchain) and its tests (qemu-user runs the arm64 binary; binfmt-support lets an arm64 chroot run)
   clang lld gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu qemu-user-static binfmt-support
-  # the VM lane (scripts/vm-test.sh): qemu with TCG, the overlay disk, mkfs.ext4 -d and debugfs
-  qemu-system-x86 qemu-utils e2fsprogs
+  # the VM lane (scripts/vm-test.sh): qemu with TCG, the overlay disk, mkfs.ext4 -d and debugfs; clang (above) and
+  # zlib1g-dev link the NativeAOT test hub it runs inside the VM
+  qemu-system-x86 qemu-utils e2fsprogs zlib1g-dev
 )
 
 missing=()

@@ -30,6 +30,9 @@ public static class Daemon
         IHost host;
         AgentHostedService agent;
         AgentRuntime runtime;
+        // A slow start (emulation, load, a large state to restore) must not run into TimeoutStartSec.
+        using var starting = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+        var keepalive = StartupKeepalive.RunAsync(notifier, TimeProvider.System, starting.Token);
         try
         {
             PrepareDirectories(settings);
@@ -55,6 +58,11 @@ public static class Daemon
             // SIGTERM while starting (systemd stop right after start) is a clean stop too.
             log.LogInformation("stopping on {Reason} during start-up", termination.Received?.ToString() ?? "cancellation");
             return ExitCodes.Ok;
+        }
+        finally
+        {
+            await starting.CancelAsync().ConfigureAwait(false);
+            await keepalive.ConfigureAwait(false);
         }
 
         using (host)

@@ -13,6 +13,14 @@ source $LANE/guest/world.sh
 
 if [[ ${1:-} == links ]]; then
   world_links
+  # Boot 2 (after the reboot): the ESP capture, br2's agent (its SAs went with the reboot too) and a LAN-to-LAN
+  # ping, all before the box's agent starts, for check 10. Processes left by this oneshot unit keep running.
+  if [[ $(cat "$LANE_STATE/phase" 2>/dev/null) == 2 && -s $BR2_DIR/pid ]]; then
+    esp_capture_start 2
+    world_br2_agent
+    ip netns exec lan1 setsid ping -D -i 0.05 -W 1 $LAN2_HOST </dev/null >"$LANE_STATE/boot-ping.txt" 2>&1 &
+    echo $! >"$LANE_STATE/boot-ping.pid"
+  fi
   exit 0
 fi
 
@@ -24,6 +32,7 @@ echo "boot $phase at $(date -u +%FT%TZ), uptime $(cut -d' ' -f1 /proc/uptime) s"
 if [[ $phase == 1 ]]; then
   world_links
   world_broker || console "the hub's broker did not start"
+  esp_capture_start 1 || console "the ESP capture did not start"
   # On the next boot the links must exist before the agent starts, as a real box's NICs do.
   cat >/etc/systemd/system/bc-lane-net.service <<'UNIT'
 [Unit]
@@ -43,7 +52,7 @@ UNIT
   systemctl enable bc-lane-net.service >/dev/null 2>&1
 fi
 
-limit=${LANE_CHECK_TIMEOUT:-900}
+limit=${LANE_CHECK_TIMEOUT:-1200}
 for file in "$LANE"/guest/checks/*.sh; do
   [[ $(sed -n 's/^# phase: *//p' "$file" | head -n1) == "$phase" ]] || continue
   title=$(sed -n 's/^# check: *//p' "$file" | head -n1)
@@ -62,11 +71,20 @@ for file in "$LANE"/guest/checks/*.sh; do
   rc=$?
   ((rc == 124 || rc == 137)) && printf '     FAIL did not finish within %s s\n' "$limit" >>"$evidence"
   if ((rc == 0)); then status="ok  "; else status="FAIL"; fi
+  # The unit's restarts so far (a watchdog or start-timeout kill shows here), and on a failure the agent's
+  # journal of this boot: a check that ran out of time says nothing else.
+  systemctl show -p NRestarts,Result,ActiveState,ExecMainStartTimestamp branch-connector 2>/dev/null | paste -sd' ' >>"$LANE_RESULTS/$id.log"
+  ((rc == 0)) || journalctl -b -u branch-connector -o short-precise --no-pager -q >"$LANE_RESULTS/$id.journal.txt" 2>&1
   line="$status - $id: $title ($((SECONDS - started)) s)"
   { echo "$line"; cat "$evidence"; } >>"$LANE_RESULTS/results.txt"
   console "$line"
   sync
 done
+
+# This boot's journal (the overlay disk is thrown away with the VM): what a failed check is diagnosed from.
+journalctl -b -o short-precise --no-pager -q >"$LANE_RESULTS/journal-boot$phase.txt" 2>&1
+# Where this boot's time went (the lane's own budget).
+{ systemd-analyze time; systemd-analyze blame | head -n 25; } >"$LANE_RESULTS/boot$phase-analyze.txt" 2>&1
 
 # A second boot only when a selected check needs it.
 later=0
@@ -77,6 +95,7 @@ for file in "$LANE"/guest/checks/*.sh; do
   [[ $(sed -n 's/^# phase: *//p' "$file" | head -n1) == 2 ]] && later=1
 done
 if [[ $phase == 1 && $later == 1 ]]; then
+  esp_capture_stop
   echo 2 >"$LANE_STATE/phase"
   sync
   console "rebooting"

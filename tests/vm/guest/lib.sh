@@ -20,7 +20,8 @@ note() {
   local line
   while IFS= read -r line; do
     printf '     %s\n' "$line" >>"$CHECK_EVIDENCE"
-    printf 'LANE|     %s\n' "$line" >/dev/ttyS0 2>/dev/null || true
+    # The console line carries the seconds since the check started: where a check's time goes.
+    printf 'LANE|     [%3ss] %s\n' "$SECONDS" "$line" >/dev/ttyS0 2>/dev/null || true
   done <<<"$*"
 }
 

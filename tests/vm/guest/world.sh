@@ -123,6 +123,25 @@ YAML
   echo $! >"$BR2_DIR/pid"
 }
 
+# The lane's ESP capture on the box's WAN link (wan ns, wa), one file per boot: from the lab's start (boot 1) and
+# from before the agent starts (boot 2, bc-lane-net.service), so check 10 sees every ESP packet the box and br2
+# exchange across the restarts. Returns once tcpdump listens.
+esp_capture_start() {
+  local boot=$1
+  : >"$LANE_STATE/esp-capture.err"
+  ip netns exec wan setsid tcpdump -i wa -n -U -s 128 -w "$LANE_STATE/esp-boot$boot.pcap" 'udp port 4500' \
+    </dev/null >/dev/null 2>"$LANE_STATE/esp-capture.err" &
+  echo $! >"$LANE_STATE/esp-capture.pid"
+  wait_for 60 grep -q 'listening on' "$LANE_STATE/esp-capture.err"
+}
+esp_capture_pid() { local p; p=$(cat "$LANE_STATE/esp-capture.pid" 2>/dev/null) && kill -0 "$p" 2>/dev/null && echo "$p"; }
+esp_capture_stop() {
+  local p
+  p=$(esp_capture_pid) || return 0
+  kill -INT "$p"
+  wait_for 30 bash -c '! kill -0 "$1" 2>/dev/null' _ "$p"
+}
+
 # testhub VERB ARGS...: the orchestrator stand-in (published with the lane) against the hub's broker.
 testhub() {
   local verb=$1
@@ -131,13 +150,15 @@ testhub() {
   BC_MQTT_READY_TIMEOUT_S=180 "$LANE/hub/testhub" "$verb" --broker-ns hub --host $HUB_WAN --port 1883 --user hub --password-file "$HUB_PASSWORD_FILE" "$@"
 }
 
-# backbone_batch FILE LAN_ADDR TUNNEL_IP LAN_SUBNET: the first batch (backbone to the hub, LAN address).
+# backbone_batch FILE LAN_ADDR TUNNEL_IP LAN_SUBNET [HUB_ALLOWED_IPS_JSON]: the first batch (backbone to the hub,
+# LAN address); check 7 passes '["0.0.0.0/0"]' for a full tunnel.
 backbone_batch() {
+  local hub_allowed=${5:-'["10.255.0.0/24", "10.20.0.0/16"]'}
   cat >"$1" <<JSON
 [ { "topic": "interface", "body": { "interfaces": [ { "name": "lan0", "addresses": ["$2"] } ] } },
   { "topic": "wireguard", "body": { "interface": "wg0", "enabled": true, "addresses": ["$3/32"], "listen_port": 51820, "mtu": 1420,
       "hub": { "kind": "dedicated_edge", "name": "hub-vm", "public_key": "$(hub_public_key)", "endpoint": "$HUB_WAN:51820",
-               "allowed_ips": ["10.255.0.0/24", "10.20.0.0/16"], "persistent_keepalive": 5 },
+               "allowed_ips": $hub_allowed, "persistent_keepalive": 5 },
       "lan_subnets": ["$4"] } },
   { "topic": "monitoring", "body": { "tunnel_status_interval_s": 10, "keepalive_interval_s": 10, "inform_interval_s": 30 } } ]
 JSON

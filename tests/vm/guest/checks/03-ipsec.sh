@@ -24,12 +24,13 @@ peering_doc() {
 JSON
   )
 }
-# step SEQ BOX_OUT BOX_IN: the peering for both ends (A = box->br2, B = br2->box; SPI and key file name).
+# step SEQ BOX_OUT BOX_IN [BR2_OUT BR2_IN]: the peering for both ends (A = box->br2, B = br2->box; SPI and key
+# file name). Without the last two, br2 gets the mirror of the box's pair.
 declare -A spi=([a1]=0x0000c001 [b1]=0x0000c002 [a2]=0x0000c003 [b2]=0x0000c004)
 step() {
-  local seq=$1 out=$2 in=$3
+  local seq=$1 out=$2 in=$3 out2=${4:-$3} in2=${5:-$2}
   peering_doc "$LANE_STATE/box-peering.json" $BOX_WAN $BR2_WAN 192.168.10.0/24 192.168.20.0/24 $BR2 "${spi[$out]}" "$(k $out)" "${spi[$in]}" "$(k $in)"
-  peering_doc "$LANE_STATE/br2-peering.json" $BR2_WAN $BOX_WAN 192.168.20.0/24 192.168.10.0/24 $BOX "${spi[$in]}" "$(k $in)" "${spi[$out]}" "$(k $out)"
+  peering_doc "$LANE_STATE/br2-peering.json" $BR2_WAN $BOX_WAN 192.168.20.0/24 192.168.10.0/24 $BOX "${spi[$out2]}" "$(k $out2)" "${spi[$in2]}" "$(k $in2)"
   # Both ends at once: each end keeps a replaced SA for 30 s only, so the two steps must not take longer.
   testhub publish-peering --serial $BOX --sequence "$seq" --file "$LANE_STATE/box-peering.json" --timeout 120 >>"$LANE_STATE/ipsec-steps.log" 2>&1 &
   local box=$!
@@ -69,11 +70,12 @@ expect "no plaintext ICMP on the wire" test "$plain" -eq 0
 
 # Make-before-break rekey under a 20 ms ping. The hub sends the new inbound SAs first (both ends), then the
 # new outbound ones: a sender may only switch once its receiver holds the new SA (the agents cannot see each
-# other; docs/xfrm.md). Each end keeps the replaced SAs for 30 s.
+# other; docs/xfrm.md). Each end keeps the replaced SAs for 30 s. Step 1 changes only inbound SAs: the box's
+# document is (out c001, in c004) and br2's (out c002, in c003); neither end's outbound moves until step 2.
 ip netns exec lan1 ping -i 0.02 -W 1 $LAN2_HOST >"$LANE_STATE/rekey-ping.txt" 2>&1 &
 pinger=$!
 sleep 2
-expect "rekey step 1: new inbound SAs (c004 at the box, c003 at br2) applied on both ends" step 2 a1 b2
+expect "rekey step 1: new inbound SAs (c004 at the box, c003 at br2) applied on both ends" step 2 a1 b2 b1 a2
 t_step=$(now_ms)
 expect "rekey step 2: new outbound SAs applied on both ends" step 3 a2 b2
 note "step 2 took $(( $(now_ms) - t_step )) ms (both ends in parallel; must stay well under the 30 s retirement)"
@@ -88,10 +90,10 @@ spis=$(ip xfrm state | grep -o 'spi 0x[0-9a-f]*' | sort -u | paste -sd' ')
 note "box SAs right after the rekey: $spis (the old pair retires 30 s after it was replaced)"
 expect "traffic now uses the new outbound SA c003" bash -c 'b=$(ip -s xfrm state get src '$BOX_WAN' dst '$BR2_WAN' proto esp spi 0x0000c003 | sed -n "s/^[[:space:]]*\([0-9]*\)(bytes).*/\1/p" | head -n1); test "${b:-0}" -gt 0'
 
-# Static keys and a restarted peer (docs/xfrm.md). (a) The second branch's agent restarts: it adopts the SAs,
-# their sequence numbers go on. (b) The second branch "reboots" (its SAs are gone, its agent starts again): the
-# agent re-installs the same keys from last-known-good, the sequence numbers start again at 1, and the box
-# (no replay window) accepts them.
+# Static keys and a restarted peer (docs/xfrm.md, "Sequence numbers across restarts"). (a) The second branch's
+# agent restarts: it adopts the SAs, their sequence numbers go on. (b) The second branch "reboots" (its SAs are
+# gone, its agent starts again): the agent re-installs the same keys from last-known-good above its sequence
+# record (record + 2^30), never at 1, and the box (replay window, ESN) accepts the jump.
 oseq() { ip -n br2 xfrm state get src $BR2_WAN dst $BOX_WAN proto esp spi ${spi[b2]} 2>/dev/null | sed -n 's/.*oseq \(0x[0-9a-f]*\).*/\1/p'; }
 restart_br2() { # [flush]
   local starts pid
@@ -115,7 +117,8 @@ expect "(b) after its SAs were lost the peer reaches the box again" wait_for 20 
 again=$(oseq)
 in_stats=$(ip -s xfrm state get src $BR2_WAN dst $BOX_WAN proto esp spi ${spi[b2]} | grep -E 'replay-window|oseq' | sed 's/^[[:space:]]*//' | paste -sd';')
 note "(b) br2 SAs re-installed from last-known-good: oseq $after -> $again; box's inbound c004: $in_stats"
-expect "(b) the re-installed SA's sequence numbers started again" test $((again)) -lt $((after))
+expect "(b) the re-installed SA starts above everything it sent before ($again > $after): no sequence number is used twice" test $((again)) -gt $((after))
+note "(b) jump $((again - after)) = 2^30 + $((again - after - (1 << 30))) (the margin over the record taken when the agent stopped, plus the packets since)"
 
 # No IPSec key anywhere in the journal or in the second agent's log.
 journalctl -b -o verbose -q --no-pager >"$LANE_STATE/journal-check3.txt"

