@@ -30,6 +30,7 @@ public static class Daemon
         IHost host;
         AgentHostedService agent;
         AgentRuntime runtime;
+        var notifier = SystemdNotifier.FromEnvironment();
         // A slow start (emulation, load, a large state to restore) must not run into TimeoutStartSec.
         using var starting = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
         var keepalive = StartupKeepalive.RunAsync(notifier, TimeProvider.System, starting.Token);
@@ -47,7 +48,6 @@ public static class Daemon
             var services = await AgentServices.CreateAsync(settings, loggers, runner, TimeProvider.System, stop.Token).ConfigureAwait(false);
             log.LogInformation("WireGuard: {Implementation} ({Reason}); firewall: {Firewall}", services.WireGuard.Name, services.WireGuard.Reason, services.FirewallBackendName);
 
-            var notifier = SystemdNotifier.FromEnvironment();
             runtime = new AgentRuntime(services, password) { StatusLine = line => notifier.Status(line) };
             host = BuildHost(loggers, notifier, runtime);
             agent = host.Services.GetRequiredService<AgentHostedService>();

@@ -33,7 +33,7 @@ public static class StartupKeepalive
         {
             while (clock.GetElapsedTime(since) < Limit)
             {
-                notifier.Send(Message(Grant));
+                notifier.Send(new Microsoft.Extensions.Hosting.Systemd.ServiceState(Message(Grant)));
                 await Task.Delay(Step, clock, started).ConfigureAwait(false);
             }
         }

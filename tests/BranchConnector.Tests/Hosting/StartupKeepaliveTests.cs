@@ -1,8 +1,11 @@
 using BranchConnector.Agent.Hosting;
+using BranchConnector.Tests.Tools;
 using Microsoft.Extensions.Time.Testing;
 
 namespace BranchConnector.Tests.Hosting;
 
+// Creates notifiers from NOTIFY_SOCKET like the daemon: not in parallel with others that read the environment.
+[Collection(nameof(ProcessEnvironmentCollection))]
 public class StartupKeepaliveTests
 {
     [Fact]
@@ -13,7 +16,7 @@ public class StartupKeepaliveTests
     public async Task A_start_is_extended_at_once_and_every_step_until_it_ends()
     {
         using var systemd = NotifySocket.InTempFolder();
-        using var notifier = new SystemdNotifier(systemd.NotifySocketValue, null);
+        var notifier = SystemdNotifierTests.Notifier(systemd.NotifySocketValue, null);
         var clock = new FakeTimeProvider();
         using var starting = new CancellationTokenSource();
 
@@ -37,7 +40,7 @@ public class StartupKeepaliveTests
     public async Task A_start_that_never_ends_is_extended_only_up_to_the_limit()
     {
         using var systemd = NotifySocket.InTempFolder();
-        using var notifier = new SystemdNotifier(systemd.NotifySocketValue, null);
+        var notifier = SystemdNotifierTests.Notifier(systemd.NotifySocketValue, null);
         var clock = new FakeTimeProvider();
 
         var loop = StartupKeepalive.RunAsync(notifier, clock, CancellationToken.None);
@@ -59,7 +62,7 @@ public class StartupKeepaliveTests
     [Fact]
     public async Task Without_systemd_nothing_is_sent_and_it_returns_at_once()
     {
-        using var notifier = new SystemdNotifier(null, null);
+        var notifier = SystemdNotifierTests.Notifier(null, null);
         await StartupKeepalive.RunAsync(notifier, new FakeTimeProvider(), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
     }
 }

@@ -9,7 +9,7 @@ namespace BranchConnector.Tests.Hosting;
 public class SystemdNotifierTests
 {
     /// <summary>The agent's notifier over Microsoft.Extensions.Hosting.Systemd's, created as the daemon does it.</summary>
-    private static SystemdNotifier Notifier(string? notifySocket, TimeSpan? watchdogInterval)
+    internal static SystemdNotifier Notifier(string? notifySocket, TimeSpan? watchdogInterval)
     {
         var before = Environment.GetEnvironmentVariable("NOTIFY_SOCKET");
         Environment.SetEnvironmentVariable("NOTIFY_SOCKET", notifySocket);
