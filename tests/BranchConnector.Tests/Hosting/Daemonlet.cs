@@ -29,6 +29,9 @@ internal sealed class Daemonlet : IDisposable
     public StateCommitter Commit { get; }
     public ApplyCoordinator Coordinator { get; }
     public DocumentApplier<DecodedBatch> Batches { get; }
+    public DocumentApplier<DecodedPeering> Peerings { get; }
+    public IntentEnvironment Environment { get; }
+    public WorkQueue Work { get; }
     public DriftCheck Drift { get; }
 
     public Daemonlet()
@@ -44,14 +47,15 @@ internal sealed class Daemonlet : IDisposable
         var store = new StateStore(StateDir, new PersistenceHealth(null, Clock));
         Commit = new StateCommitter(State, store);
         var journal = new OwnershipJournal(StateDir, store.Health);
-        var environment = new IntentEnvironment(keys, new EndpointResolver(), Box.Kernel, manageFirewall: true);
+        var environment = Environment = new IntentEnvironment(keys, new EndpointResolver(), Box.Kernel, manageFirewall: true);
         var observer = new StateObserver(Box.Kernel, FirewallBackend.Nft, Box.Kernel.SysctlView);
         PlannerContext Context() => new(WgImplementation.Kernel, Box.Kernel.UserspaceCommand, journal.Current, keys.ReadPrivateKey, Clock.GetUtcNow(),
             TimeSpan.FromSeconds(180), new FirewallSettings(true, FirewallBackendChoice.Auto), FirewallBackend.Nft);
         var reconciler = new Reconciler(observer, new PlanApplier(Box.Kernel), journal, Context, NullLogger<Reconciler>.Instance);
-        var work = new WorkQueue(NullLogger<WorkQueue>.Instance, Clock);
+        var work = Work = new WorkQueue(NullLogger<WorkQueue>.Instance, Clock);
         Coordinator = new ApplyCoordinator(State, reconciler, environment, keys, new EspInUdpSockets(), work, Clock, NullLogger<ApplyCoordinator>.Instance);
         Batches = new DocumentApplier<DecodedBatch>(new BatchDocument(), State, Coordinator, Commit, new ConfirmBuilder("BC-1", Clock), NullLogger.Instance);
+        Peerings = new DocumentApplier<DecodedPeering>(new PeeringDocument(), State, Coordinator, Commit, new ConfirmBuilder("BC-1", Clock), NullLogger.Instance);
         Drift = new DriftCheck(State, Coordinator, Commit, NullLogger<DriftCheck>.Instance);
     }
 
