@@ -61,7 +61,9 @@ public class StunClientTests
         var query = await new StunClient(Fast).QueryAsync([At(lossy)], IPAddress.Loopback);
 
         Assert.True(Assert.Single(query.Answers).Answered);
-        Assert.Equal(3, lossy.Requests);
+        // At least the two lost ones and the answered third; under load the answer to the third can arrive after
+        // the next retransmission left, which is a fourth request, not a fault.
+        Assert.True(lossy.Requests >= 3, $"{lossy.Requests} requests");
     }
 
     [Fact]
