@@ -17,6 +17,9 @@ public sealed record DesiredConfig(
 
     /// <summary>Topics present in the batch, in the order they appeared (for per-command results in the Confirm).</summary>
     public EquatableList<string> Topics { get; init; } = [];
+
+    /// <summary>`ha` topic (a redundant pair); null when absent. Ha/ holds its reader and its supervisor.</summary>
+    public Ha.HaSpec? Ha { get; init; }
 }
 
 /// <summary>`interface` topic: addresses and MTU on an existing link.</summary>

@@ -5,7 +5,11 @@ using BranchConnector.Agent.Protocol.Topics;
 namespace BranchConnector.Agent.Protocol;
 
 /// <summary>One batch topic: its name and where its validated body goes in the desired configuration.</summary>
-internal sealed record BatchTopic(string Name, Func<DesiredConfig, ObjectReader, DesiredConfig> Apply);
+internal sealed record BatchTopic(string Name, Func<DesiredConfig, ObjectReader, DesiredConfig> Apply)
+{
+    /// <summary>Rules across topics, run once the whole batch is read (the body's reader is still valid then).</summary>
+    public Func<DesiredConfig, ObjectReader, DesiredConfig>? Check { get; init; }
+}
 
 /// <summary>
 /// The batch topics the agent accepts, one line each, in the spec's apply order. A new topic is a reader in
@@ -21,6 +25,10 @@ internal static class BatchTopics
         new(Nat44Topic.Name, (config, body) => config with { Nat = Nat44Topic.Read(body) }),
         new(AclTopic.Name, (config, body) => config with { Acl = AclTopic.Read(body) }),
         new(MonitoringTopic.Name, (config, body) => config with { Monitoring = MonitoringTopic.Read(body) }),
+        new(Ha.HaTopic.Name, (config, body) => config with { Ha = Ha.HaTopic.Read(body) })
+        {
+            Check = (config, body) => config with { Ha = Ha.HaTopic.Check(config.Ha, config.Interfaces, body) },
+        },
     ];
 
     public static BatchTopic? Find(string name) => All.FirstOrDefault(t => t.Name == name);
