@@ -38,6 +38,8 @@ public sealed class AgentServices
     public Publisher Publisher { get; }
     public WorkQueue Work { get; }
     public AgentMetrics Metrics { get; } = new();
+    /// <summary>The redundant pair (keepalived) of the `ha` topic.</summary>
+    public Ha.HaService Ha { get; }
 
     private AgentServices(AgentSettings settings, ILoggerFactory loggers, ICommandRunner runner, TimeProvider clock, WgImplementationChoice wg, FirewallBackendDetection? firewall, EspProbeResult esp)
     {
@@ -61,7 +63,8 @@ public sealed class AgentServices
         Reconciler = new Reconciler(observer, new PlanApplier(runner), Journal, PlannerContext, loggers.CreateLogger<Reconciler>(), Sequences);
         Publisher = new Publisher(clock, loggers.CreateLogger<Publisher>());
         Work = new WorkQueue(loggers.CreateLogger<WorkQueue>(), clock);
-        Coordinator = new ApplyCoordinator(State, Reconciler, Environment, Keys, EspSockets, Work, clock, loggers.CreateLogger<ApplyCoordinator>());
+        Ha = new Ha.HaService(BranchConnector.Agent.Ha.HaPaths.From(settings.RuntimeDir, settings.StateDir), settings.Serial, runner, "keepalived", clock, loggers.CreateLogger<Ha.HaService>());
+        Coordinator = new ApplyCoordinator(State, Reconciler, Environment, Keys, EspSockets, Work, clock, loggers.CreateLogger<ApplyCoordinator>(), Ha);
         Coordinator.Applied += Metrics.ObserveApply;
     }
 

@@ -50,6 +50,7 @@ public sealed class AgentStatusProvider(AgentRuntime runtime) : IStatusProvider
         {
             RunningConfig = StatusSnapshot.RunningUnlessNewest(config, Document(State.Persisted.Config)),
             RunningPeering = StatusSnapshot.RunningUnlessNewest(peering, Document(State.Persisted.Peering)),
+            Ha = Services.Ha.Current,
         };
     }
 
