@@ -68,6 +68,8 @@ public sealed class HaLab : IAsyncDisposable
         await World.ExecOkAsync(Lan, "ip", "route", "add", "default", "via", VirtualIp);
 
         await StartHubWireGuardAsync();
+        await WireBoxAsync("a", nsA, "192.0.2.2/30", HubWanA, "pa");
+        await WireBoxAsync("b", nsB, "192.0.2.6/30", "192.0.2.5", "pb");
         var serialA = "BC-HA" + Guid.NewGuid().ToString("N")[..5].ToUpperInvariant();
         var serialB = "BC-HB" + Guid.NewGuid().ToString("N")[..5].ToUpperInvariant();
         Broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions
@@ -89,7 +91,7 @@ public sealed class HaLab : IAsyncDisposable
         await World.ExecOkAsync(Switch, "ip", "link", "set", port, "up");
     }
 
-    private async Task<HaBox> BoxAsync(string name, string ns, string serial, string password, string lanAddress, string tunnelIp, string wan, string hubEnd, string port)
+    private async Task WireBoxAsync(string name, string ns, string wan, string hubEnd, string port)
     {
         var hubIf = $"w{name}{World.Tag}";
         await World.LinkAsync(Hub, hubIf, hubEnd + "/30", ns, $"wan{World.Tag}", wan);
@@ -98,6 +100,10 @@ public sealed class HaLab : IAsyncDisposable
         await PlugAsync(ns, LanIf, port);
         await World.ExecOkAsync(ns, "ip", "link", "set", LanIf, "up");
         await World.EnableForwardingAsync(ns);
+    }
+
+    private async Task<HaBox> BoxAsync(string name, string ns, string serial, string password, string lanAddress, string tunnelIp, string wan, string hubEnd, string port)
+    {
         var agent = await AgentProcess.CreateAsync(ns, serial, Broker, password);
         var backbone = $"wg{name}{World.Tag}";
         World.TrackWireGuardInterface(backbone);
@@ -122,7 +128,12 @@ public sealed class HaLab : IAsyncDisposable
     /// <summary>Starts both agents, lets their keys in at the hub (the orchestrator's job) and applies the pair's batches.</summary>
     public async Task StartPairAsync(bool preempt = false)
     {
-        foreach (var box in new[] { A, B }) box.Agent.Start();
+        var path = Environment.GetEnvironmentVariable("BC_HA_PATH");
+        foreach (var box in new[] { A, B })
+        {
+            if (path is null) box.Agent.Start();
+            else box.Agent.Start(("PATH", path + ":" + Environment.GetEnvironmentVariable("PATH")));
+        }
         foreach (var box in new[] { A, B })
         {
             var register = await TestHub.WaitForAsync($"VSRE/{box.Agent.Serial}/register", o => o["public_keys"] is JsonObject, TimeSpan.FromSeconds(30), "register");
@@ -164,20 +175,45 @@ public sealed class HaLab : IAsyncDisposable
     public string HaTopic(HaBox box) => $"VSRE/{box.Agent.Serial}/ha/state";
 
     /// <summary>The first HaState of the box in <paramref name="state"/> after message <paramref name="after"/>.</summary>
-    public Task<JsonObject> WaitHaAsync(HaBox box, string state, int after = 0, int seconds = 30) =>
-        TestHub.WaitForAsync(HaTopic(box), o => o["state"]?.GetValue<string>() == state, TimeSpan.FromSeconds(seconds), $"{box.Name} {state}", after);
+    public async Task<JsonObject> WaitHaAsync(HaBox box, string state, int after = 0, int seconds = 30)
+    {
+        try
+        {
+            return await TestHub.WaitForAsync(HaTopic(box), o => o["state"]?.GetValue<string>() == state, TimeSpan.FromSeconds(seconds), $"{box.Name} {state}", after);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}\n{await DiagnoseAsync(box)}", e);
+        }
+    }
+
+    /// <summary>What a failing step needs to be understood: the box's addresses, processes, keepalived files and agent log.</summary>
+    public async Task<string> DiagnoseAsync(HaBox box)
+    {
+        var addr = await World.ExecAsync(box.Namespace, "ip", "-o", "addr");
+        var pids = await Sh.RunAsync("ip", "netns", "pids", box.Namespace);
+        var ps = string.Join("\n", pids.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(p =>
+        {
+            try { return p + " " + File.ReadAllText($"/proc/{p.Trim()}/cmdline").Replace('\0', ' '); } catch (IOException) { return p; }
+        }));
+        var dir = Path.Combine(box.Agent.RuntimeDir, "ha");
+        var files = Directory.Exists(dir) ? string.Join("\n", Directory.EnumerateFiles(dir).Where(f => !f.EndsWith(".fifo", StringComparison.Ordinal)).Select(f => $"--- {f}\n{File.ReadAllText(f)}")) : "(no ha dir)";
+        return $"box {box.Name} addresses:\n{addr.Stdout}\nprocesses:\n{ps}\n{files}\nagent:\n{box.Agent.Output}";
+    }
 
     /// <summary>Which box is master once the pair has settled (one master, and the hub has moved the site to it).</summary>
-    public async Task<HaBox> MasterAsync(int seconds = 60)
+    public async Task<HaBox> MasterAsync(int seconds = 60, HaBox? dead = null)
     {
         var sw = Stopwatch.StartNew();
         while (sw.Elapsed < TimeSpan.FromSeconds(seconds))
         {
-            var last = new[] { A, B }.Select(b => (Box: b, State: LastHa(b)?["state"]?.GetValue<string>())).ToList();
+            // A box killed hard says nothing more: its last HaState stays what it was.
+            var last = new[] { A, B }.Where(b => b != dead).Select(b => (Box: b, State: LastHa(b)?["state"]?.GetValue<string>())).ToList();
             var masters = last.Where(l => l.State == "master").ToList();
             if (masters.Count == 1 && Follower.Moves.LastOrDefault()?.Serial == masters[0].Box.Agent.Serial) return masters[0].Box;
             await Task.Delay(100);
         }
+        if (Environment.GetEnvironmentVariable("BC_HA_PAUSE") is "1") await Task.Delay(TimeSpan.FromSeconds(240));
         throw new TimeoutException($"no settled master: a={LastHa(A)?.ToJsonString()} b={LastHa(B)?.ToJsonString()} moves={string.Join(", ", Follower.Log)}\nA:\n{A.Agent.Output}\nB:\n{B.Agent.Output}");
     }
 

@@ -103,7 +103,7 @@ public class HaPairTests
         var mark = lab.TestHub.Mark();
         await lab.KillHardAsync(master);
         await lab.WaitHaAsync(partner, "master", mark);
-        Assert.Equal(partner, await lab.MasterAsync());
+        Assert.Equal(partner, await lab.MasterAsync(dead: master));
         Assert.Contains(HaLab.VirtualIp + "/24", await lab.LanAddressesAsync(partner), StringComparison.Ordinal);
         Assert.True(await lab.PingOnceAsync(), "no traffic after the failover\n" + partner.Agent.Output);
     }
