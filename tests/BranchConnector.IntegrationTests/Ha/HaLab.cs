@@ -128,12 +128,7 @@ public sealed class HaLab : IAsyncDisposable
     /// <summary>Starts both agents, lets their keys in at the hub (the orchestrator's job) and applies the pair's batches.</summary>
     public async Task StartPairAsync(bool preempt = false)
     {
-        var path = Environment.GetEnvironmentVariable("BC_HA_PATH");
-        foreach (var box in new[] { A, B })
-        {
-            if (path is null) box.Agent.Start();
-            else box.Agent.Start(("PATH", path + ":" + Environment.GetEnvironmentVariable("PATH")));
-        }
+        foreach (var box in new[] { A, B }) box.Agent.Start();
         foreach (var box in new[] { A, B })
         {
             var register = await TestHub.WaitForAsync($"VSRE/{box.Agent.Serial}/register", o => o["public_keys"] is JsonObject, TimeSpan.FromSeconds(30), "register");
@@ -213,8 +208,7 @@ public sealed class HaLab : IAsyncDisposable
             if (masters.Count == 1 && Follower.Moves.LastOrDefault()?.Serial == masters[0].Box.Agent.Serial) return masters[0].Box;
             await Task.Delay(100);
         }
-        if (Environment.GetEnvironmentVariable("BC_HA_PAUSE") is "1") await Task.Delay(TimeSpan.FromSeconds(240));
-        throw new TimeoutException($"no settled master: a={LastHa(A)?.ToJsonString()} b={LastHa(B)?.ToJsonString()} moves={string.Join(", ", Follower.Log)}\nA:\n{A.Agent.Output}\nB:\n{B.Agent.Output}");
+        throw new TimeoutException($"no settled master: a={LastHa(A)?.ToJsonString()} b={LastHa(B)?.ToJsonString()} moves={string.Join(", ", Follower.Log)}\n{await DiagnoseAsync(A)}\n{await DiagnoseAsync(B)}");
     }
 
     public JsonObject? LastHa(HaBox box) =>
