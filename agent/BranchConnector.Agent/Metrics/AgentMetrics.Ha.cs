@@ -13,6 +13,8 @@ public sealed partial class AgentMetrics
     /// <summary>Called under the update lock: one series per state (1 for the current one), and when it began.</summary>
     private void UpdateHa(HaStatePayload? ha)
     {
+        // Created with the first HaState: a box that is not part of a pair shows no HA series at all.
+        if (ha is null && _haState is null) return;
         var f = Prometheus.Metrics.WithCustomRegistry(Registry);
         _haState ??= new(f.CreateGauge(Prefix + "ha_state", "1 for the pair's current VRRP state (master, backup, fault, draining, stopped), 0 for the others; absent without the ha topic.", "group", "vrid", "state"));
         _haSince ??= new(f.CreateGauge(Prefix + "ha_state_since_seconds", "When the pair entered its current state, seconds since the Unix epoch.", "group", "vrid"));

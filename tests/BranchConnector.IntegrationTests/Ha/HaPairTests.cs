@@ -10,7 +10,7 @@ namespace BranchConnector.IntegrationTests.Ha;
 /// </summary>
 public class HaPairTests
 {
-    [Fact(Skip = "Flaky in the namespace lab (issue 17 note): the backup sometimes never receives the master's unicast adverts and both boxes become master; keepalived alone and agents without a backbone elect correctly")]
+    [Fact(Skip = "Flaky in the namespace lab (docs/ha.md, Not done): a backup sometimes misses the master's adverts (two masters), and a master's HaState sometimes reaches the hub late; keepalived alone and agents without a backbone elect correctly")]
     public async Task Election_restart_without_transition_drain_undrain_without_flap_and_topic_removal()
     {
         await using var lab = await HaLab.StartAsync();
@@ -91,7 +91,7 @@ public class HaPairTests
         Assert.False(File.Exists(Path.Combine(partner.Agent.StateDir, "ha-drained")));
     }
 
-    [Fact(Skip = "Flaky in the namespace lab (issue 17 note): the backup sometimes never receives the master's unicast adverts and both boxes become master; keepalived alone and agents without a backbone elect correctly")]
+    [Fact(Skip = "Flaky in the namespace lab (docs/ha.md, Not done): a backup sometimes misses the master's adverts (two masters), and a master's HaState sometimes reaches the hub late; keepalived alone and agents without a backbone elect correctly")]
     public async Task Master_killed_hard_partner_takes_over_and_the_hub_follows()
     {
         await using var lab = await HaLab.StartAsync();
