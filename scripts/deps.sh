@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # what the agent runs on a box
   wireguard-tools wireguard-go iproute2 iptables
+  # a redundant pair (the ha topic): VRRP v3 through keepalived, run by the agent
+  keepalived
   # what the tests and the lab use (mosquitto_sub/_pub bring their own libmosquitto1)
   # (busybox: `busybox nc` is the LAN/traffic listener; scripts/check-deps.sh checks this list is complete)
   mosquitto mosquitto-clients coturn iputils-ping openssl procps util-linux kmod busybox

@@ -12,6 +12,8 @@ usage: testhub VERB [--broker-ns NS] [--host H] [--port P] [--user U] --password
   wait-state       --serial S --state active [--timeout s]
   tunnel-status    --serial S [--peer SERIAL --path direct|relayed|down] [--timeout s] [--json]
   answer-time      [--for s]        replies TimeReplies to time/request
+  ha-follow        --wg-ns NS --wg-if IF --subnets A,B [--for s]   the hub's half of a pair: on HaState master, the
+                   subnets move to that box's peer on the hub's WireGuard (allowed IPs); one line per move
 """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
@@ -29,6 +31,7 @@ try
         "lifecycle" => await PublishVerbs.LifecycleAsync(cli),
         "watch" => await WatchVerbs.WatchAsync(cli),
         "answer-time" => await WatchVerbs.AnswerTimeAsync(cli),
+        "ha-follow" => await WatchVerbs.HaFollowAsync(cli),
         "wait-confirm" => await WaitVerbs.ConfirmAsync(cli),
         "wait-register" => await WaitVerbs.RegisterAsync(cli),
         "wait-state" => await WaitVerbs.StateAsync(cli),

@@ -26,6 +26,7 @@ public static class Readable
             "inform" => $"public_ip={S(o, "public_ip")} nat={S(o["stun"], "nat_mapping")} wg={S(o, "wireguard_implementation")} "
                         + $"fw={S(o, "firewall_backend")} clock_offset={S(o["time"], "offset_ms")}ms last_config={S(o["last_config"], "sequence")}",
             "time/request" => $"t0={S(o, "t0")}",
+            "ha/state" => $"{S(o, "state")} group={S(o, "group")} vrid={S(o, "vrid")} priority={S(o, "priority")} reason={S(o, "reason")}",
             "config/request" => $"have_sequence={S(o, "have_sequence")} have_peering_sequence={S(o, "have_peering_sequence")}",
             _ => payload,
         };

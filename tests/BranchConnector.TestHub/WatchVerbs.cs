@@ -44,6 +44,21 @@ public static class WatchVerbs
         return 0;
     }
 
+    /// <summary>The hub's half of a redundant pair (HaFollower), until stopped.</summary>
+    public static async Task<int> HaFollowAsync(CliArgs args)
+    {
+        var subnets = args.Required("subnets").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        await using var follower = new HaFollower(args.Optional("wg-ns"), args.Required("wg-if"), subnets, HubConnection.North(args))
+        {
+            Moved = (move, moved) => Console.WriteLine($"{DateTime.Now.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture)} ha: {moved} → {move.Serial}"),
+        };
+        await using var session = await HubSession.StartAsync(args, follower.OnMessage);
+        Console.WriteLine($"following HaState on {session.North}/+/ha/state (Ctrl-C to stop)");
+        await RunUntilStoppedAsync(args);
+        foreach (var problem in follower.Log.Where(l => l.Contains(": ", StringComparison.Ordinal))) Console.Error.WriteLine(problem);
+        return 0;
+    }
+
     private static async Task RunUntilStoppedAsync(CliArgs args)
     {
         using var stop = new CancellationTokenSource();

@@ -31,6 +31,8 @@ public static class CleanupCommand
         if (await SettingsFile.LoadOrReportAsync(configPath, Console.Error).ConfigureAwait(false) is not { } settings) return ExitCodes.Config;
         using var loggers = AgentLogging.CreateLoggerFactory(settings.Log);
         var services = await AgentServices.CreateAsync(settings, loggers, new ProcessCommandRunner(), TimeProvider.System, ct).ConfigureAwait(false);
+        if (await services.Ha.RemoveEverythingAsync(wipeDrain: false, ct).ConfigureAwait(false) is { } haProblem)
+            await Console.Error.WriteLineAsync($"cleanup: {haProblem}").ConfigureAwait(false);
         var outcome = await services.Reconciler.ReconcileAsync(KernelIntent.RemoveEverything, null, "cleanup", ct).ConfigureAwait(false);
         foreach (var change in outcome.Plan.Changes) await Console.Out.WriteLineAsync(change.ToString()).ConfigureAwait(false);
         if (!outcome.Succeeded)

@@ -24,6 +24,8 @@ public sealed record DesiredConfig(
         for (var i = 0; i < Topics.Count; i++) if (Topics[i] == topic) return new(topic, i);
         return new(topic, -1);
     }
+    /// <summary>`ha` topic (a redundant pair); null when absent. Ha/ holds its reader and its supervisor.</summary>
+    public Ha.HaSpec? Ha { get; init; }
 }
 
 /// <summary>`interface` topic: addresses and MTU on an existing link.</summary>

@@ -39,6 +39,7 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
     public async Task StartAsync(CancellationToken ct)
     {
         ReportSet = ReportSet.Create(services, () => _session?.Status.Connected ?? false);
+        services.Ha.Publish = (state, c) => services.Publisher.PublishAsync(services.Topics.HaState, ProtocolJson.Serialize(state), 1, true, c);
         Drift = new DriftCheck(services.State, services.Coordinator, services.Commit, services.Loggers.CreateLogger<DriftCheck>());
         Drift.Repaired += ReportSet.State.Forget;
         await new StartupReconcile(services.Store, services.Coordinator, services.Commit, services.Sequences, services.Loggers.CreateLogger<StartupReconcile>())
@@ -58,11 +59,11 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
         var tasks = new List<Task>
         {
             s.Work.RunAsync(ct), DriftLoopAsync(ct), kernelChanges.RunAsync(ct), reports.Keepalive.RunAsync(ct), reports.Tunnels.RunAsync(ct),
-            reports.Inform.RunAsync(ct), relay.RunAsync(ct), s.SequenceRecorder.RunAsync(ct),
+            reports.Inform.RunAsync(ct), relay.RunAsync(ct), s.SequenceRecorder.RunAsync(ct), s.Ha.RunAsync(() => s.State.Config, ct),
         };
         var status = StatusProvider = new AgentStatusProvider(s.State,
             new StatusBox(s.Settings.Serial, s.WireGuard.Name, s.FirewallBackendName, s.Environment.ManageFirewall ? s.Firewall?.Backend : null),
-            s.Runner, s.Work, Drift, reports.Payloads, () => BrokerStatus, () => BrokerSince);
+            s.Runner, s.Work, Drift, reports.Payloads, () => BrokerStatus, () => BrokerSince, () => s.Ha.Current);
         tasks.Add(new StatusServer(status, Path.Combine(s.Settings.RuntimeDir, StatusServer.SocketFileName), _log).RunAsync(ct));
         tasks.Add(new StatusPersister(status, s.Settings.StateDir, s.Clock, () => TimeSpan.FromSeconds(s.State.Monitoring.TunnelStatusIntervalS),
             StatusLine, _log, s.Store.Health).RunAsync(status.SummaryLine, ct));
@@ -125,6 +126,7 @@ public sealed class AgentRuntime(AgentServices services, Secret? password)
         await ReportSet.State.PublishAsync(force: true, ct).ConfigureAwait(false);
         await session.PublishAsync(services.Topics.Register, ProtocolJson.Serialize(Reports.Register()), 1, true, ct).ConfigureAwait(false);
         await session.PublishAsync(services.Topics.ConfigRequest, ProtocolJson.Serialize(Reports.ConfigRequest()), 1, false, ct).ConfigureAwait(false);
+        await services.Ha.RepublishAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>Gone for good: the retained State says decommissioned and offline, and no will replaces it.</summary>

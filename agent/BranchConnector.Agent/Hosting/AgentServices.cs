@@ -38,6 +38,8 @@ public sealed class AgentServices
     public Publisher Publisher { get; }
     public WorkQueue Work { get; }
     public AgentMetrics Metrics { get; }
+    /// <summary>The redundant pair (keepalived) of the `ha` topic.</summary>
+    public Ha.HaService Ha { get; }
 
     private AgentServices(AgentSettings settings, ILoggerFactory loggers, ICommandRunner runner, TimeProvider clock, WgImplementationChoice wg, FirewallBackendDetection? firewall, EspProbeResult esp)
     {
@@ -62,7 +64,8 @@ public sealed class AgentServices
         Publisher = new Publisher(clock, loggers.CreateLogger<Publisher>(),
             new HashSet<string>(StringComparer.Ordinal) { Topics.ConfigConfirm, Topics.PeeringConfirm, Topics.Register, Topics.State });
         Work = new WorkQueue(loggers.CreateLogger<WorkQueue>(), clock);
-        Coordinator = new ApplyCoordinator(State, Reconciler, Environment, Keys, EspSockets, Work, clock, loggers.CreateLogger<ApplyCoordinator>());
+        Ha = new Ha.HaService(BranchConnector.Agent.Ha.HaPaths.From(settings.RuntimeDir, settings.StateDir), settings.Serial, runner, "keepalived", clock, loggers.CreateLogger<Ha.HaService>());
+        Coordinator = new ApplyCoordinator(State, Reconciler, Environment, Keys, EspSockets, Work, clock, loggers.CreateLogger<ApplyCoordinator>(), Ha);
         Metrics = new AgentMetrics(clock);
         Coordinator.Applied += Metrics.ObserveApply;
     }

@@ -18,7 +18,7 @@ public sealed record StatusBox(string Serial, string WireGuard, string FirewallB
 /// <summary>The daemon's answer to `status`: the in-memory state plus a fresh read of tunnels, routes and rules.</summary>
 public sealed class AgentStatusProvider(
     AgentState state, StatusBox box, ICommandRunner runner, WorkQueue work, DriftCheck drift, Reports reports,
-    Func<MqttSessionStatus> brokerStatus, Func<DateTimeOffset?> brokerSince) : IStatusProvider
+    Func<MqttSessionStatus> brokerStatus, Func<DateTimeOffset?> brokerSince, Func<Ha.HaStatePayload?> ha) : IStatusProvider
 {
     private AgentState State => state;
 
@@ -56,6 +56,7 @@ public sealed class AgentStatusProvider(
         {
             RunningConfig = StatusSnapshot.RunningUnlessNewest(config, Document(State.Persisted.Config)),
             RunningPeering = StatusSnapshot.RunningUnlessNewest(peering, Document(State.Persisted.Peering)),
+            Ha = ha(),
         };
     }
 

@@ -22,4 +22,5 @@ public sealed record AgentTopics(string Serial, string South, string North)
     public string TunnelStatus => $"{North}/{Serial}/tunnel/status";
     public string Inform => $"{North}/{Serial}/inform";
     public string TimeRequest => $"{North}/{Serial}/time/request";
+    public string HaState => $"{North}/{Serial}/ha/state";
 }

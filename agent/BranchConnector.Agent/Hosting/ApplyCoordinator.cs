@@ -10,7 +10,7 @@ namespace BranchConnector.Agent.Hosting;
 /// The single path from documents to the kernel for every trigger: compile (config, peering) into an intent,
 /// reconcile it with the previously applied intent as the rollback target, and record what was configured.
 /// </summary>
-public sealed class ApplyCoordinator(AgentState state, Reconciler reconciler, IntentEnvironment env, KeyStore keys, EspInUdpSockets sockets, WorkQueue work, TimeProvider clock, ILogger<ApplyCoordinator> logger)
+public sealed class ApplyCoordinator(AgentState state, Reconciler reconciler, IntentEnvironment env, KeyStore keys, EspInUdpSockets sockets, WorkQueue work, TimeProvider clock, ILogger<ApplyCoordinator> logger, Ha.HaService? ha = null)
 {
     /// <summary>Every reconcile this coordinator ran, with its trigger (metrics: duration by trigger).</summary>
     public event Action<string, ReconcileOutcome>? Applied;
@@ -43,6 +43,9 @@ public sealed class ApplyCoordinator(AgentState state, Reconciler reconciler, In
             var wgChanged = outcome.Plan.Commands.Where(c => c.Stage == Stage.WireGuard && !c.IsRemoval)
                 .SelectMany(c => c.Changes).Select(c => c.Origin).ToList();
             state.MarkConfigured(wgChanged.Any(o => o is TopicOrigin { Topic: Protocol.Topics.WireGuardTopic.Name }), wgChanged.Any(o => o is GroupOrigin), now);
+            // ha last (spec: apply order); a pair that cannot start is a warning, the rest of the batch stands.
+            if (ha is not null && await ha.SyncAsync(config.Ha, config.Backbone, TimeSpan.FromSeconds(config.Monitoring.HandshakeTimeoutS), ct).ConfigureAwait(false) is { } haProblem)
+                intent = intent with { Warnings = [.. intent.Warnings, haProblem] };
         }
         foreach (var w in intent.Warnings) logger.LogWarning("{Trigger}: {Warning}", trigger, w);
         return (intent, outcome);

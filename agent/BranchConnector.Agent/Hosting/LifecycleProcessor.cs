@@ -11,7 +11,7 @@ namespace BranchConnector.Agent.Hosting;
 public enum LifecycleFollowUp { None, PublishState, PublishRegister, Stop }
 
 /// <summary>approve, decommission and rotate_keys (spec/protocol.md "Lifecycle").</summary>
-public sealed class LifecycleProcessor(AgentState state, StateCommitter commit, KeyStore keys, ApplyCoordinator coordinator, Decommissioner decommissioner, ILogger<LifecycleProcessor> logger)
+public sealed class LifecycleProcessor(AgentState state, StateCommitter commit, KeyStore keys, ApplyCoordinator coordinator, Decommissioner decommissioner, ILogger<LifecycleProcessor> logger, Ha.HaService? ha = null)
 {
     public async Task<LifecycleFollowUp> HandleAsync(ReadOnlyMemory<byte> payload, CancellationToken ct)
     {
@@ -37,6 +37,12 @@ public sealed class LifecycleProcessor(AgentState state, StateCommitter commit, 
                 var (_, outcome) = await coordinator.ApplyAsync(state.Config, state.Peering, "rotate_keys", rollbackOnFailure: false, ct).ConfigureAwait(false);
                 if (!outcome.Succeeded) logger.LogError("rotate_keys: applying the new keys failed: {Reason}", outcome.Failure?.Result.Describe());
                 return LifecycleFollowUp.PublishRegister;
+
+            case LifecycleAction.Drain or LifecycleAction.Undrain:
+                var drain = message.Action == LifecycleAction.Drain;
+                if (ha is null || !await ha.SetDrainedAsync(drain, message.Reason, ct).ConfigureAwait(false))
+                    logger.LogWarning("lifecycle {Action} refused ({Code}): the applied batch has no ha topic", drain ? "drain" : "undrain", ErrorCodes.NotAllowed);
+                return LifecycleFollowUp.None;
 
             case LifecycleAction.Decommission:
                 await decommissioner.DecommissionAsync(message.Reason, ct).ConfigureAwait(false);

@@ -135,6 +135,7 @@ public sealed partial class AgentMetrics
                 foreach (var m in NatMappings) _natMapping[m].Set(m == mapping ? 1 : 0);
             _natMapping.Sweep();
             _udpBlocked.Set(inputs.UdpBlocked is { } blocked ? blocked ? 1 : 0 : null);
+            UpdateHa(inputs.Ha);
         }
     }
 

@@ -23,6 +23,6 @@ public static class MetricsFeed
             state.Stun?.UdpBlocked,
             services.WireGuard.Name,
             services.FirewallBackendName,
-            state.StartedAt);
+            state.StartedAt) { Ha = services.Ha.Current };
     }
 }

@@ -18,4 +18,8 @@ public sealed record MetricsInputs(
     bool? UdpBlocked,
     string WireguardImplementation,
     string FirewallBackend,
-    DateTimeOffset StartedAt);
+    DateTimeOffset StartedAt)
+{
+    /// <summary>The pair's HaState; null without the `ha` topic.</summary>
+    public Ha.HaStatePayload? Ha { get; init; }
+}

@@ -37,6 +37,7 @@ public static class BatchDecoder
         var config = DesiredConfig.Empty;
         var topics = new List<string>();
         var firstSeen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var checks = new List<(Protocol.Topics.IBatchTopic Topic, ObjectReader Body)>();
         for (var i = 0; i < commands.Count; i++)
         {
             var (element, path) = commands[i];
@@ -58,8 +59,11 @@ public static class BatchDecoder
             NumberScan.ReportNonIntegers(b.Element, b.Path, errors);
             if (topic is null || firstSeen.GetValueOrDefault(topic, -1) != i) continue;
             topics.Add(topic);
-            config = BatchTopics.Find(topic)?.Read(config, b) ?? config;
+            if (BatchTopics.Find(topic) is not { } known) continue;
+            config = known.Read(config, b);
+            checks.Add((known, b));
         }
+        foreach (var (known, body) in checks) config = known.Check(config, body);
         return config with { Topics = topics.ToEquatableList() };
     }
 }

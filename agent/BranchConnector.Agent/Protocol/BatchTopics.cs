@@ -17,6 +17,7 @@ internal static class BatchTopics
         new Nat44Topic(),
         new AclTopic(),
         new MonitoringTopic(),
+        new Ha.HaTopic(),
     ];
 
     public static IBatchTopic? Find(string name) => All.FirstOrDefault(t => t.Name == name);

@@ -3,7 +3,7 @@ using BranchConnector.Agent.Protocol.Reading;
 
 namespace BranchConnector.Agent.Protocol;
 
-public enum LifecycleAction { Approve, Decommission, RotateKeys }
+public enum LifecycleAction { Approve, Decommission, RotateKeys, Drain, Undrain }
 
 /// <summary>`{S}/{serial}/lifecycle`: `{ "v":1, "action", "issued_at", "reason" }`.</summary>
 public sealed record LifecycleMessage(LifecycleAction Action, DateTimeOffset? IssuedAt, string? Reason);
@@ -22,11 +22,13 @@ public static class LifecycleDecoder
         if (document is null) return new LifecycleDecodeResult(null, errors.Errors.ToEquatableList());
         var root = ObjectReader.From(document.RootElement, "", errors)!.Value;
         EnvelopeReader.CheckVersion(root);
-        LifecycleAction? action = root.Choice("action", true, "approve", "decommission", "rotate_keys") switch
+        LifecycleAction? action = root.Choice("action", true, "approve", "decommission", "rotate_keys", "drain", "undrain") switch
         {
             "approve" => LifecycleAction.Approve,
             "decommission" => LifecycleAction.Decommission,
             "rotate_keys" => LifecycleAction.RotateKeys,
+            "drain" => LifecycleAction.Drain,
+            "undrain" => LifecycleAction.Undrain,
             _ => null,
         };
         var issuedAt = EnvelopeReader.IssuedAt(root);

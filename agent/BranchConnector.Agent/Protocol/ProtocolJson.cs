@@ -14,5 +14,6 @@ public static class ProtocolJson
     public static byte[] Serialize(KeepalivePayload payload) => JsonSerializer.SerializeToUtf8Bytes(payload, ProtocolJsonContext.Default.KeepalivePayload);
     public static byte[] Serialize(TunnelStatusPayload payload) => JsonSerializer.SerializeToUtf8Bytes(payload, ProtocolJsonContext.Default.TunnelStatusPayload);
     public static byte[] Serialize(InformPayload payload) => JsonSerializer.SerializeToUtf8Bytes(payload, ProtocolJsonContext.Default.InformPayload);
+    public static byte[] Serialize(Ha.HaStatePayload payload) => JsonSerializer.SerializeToUtf8Bytes(payload, ProtocolJsonContext.Default.HaStatePayload);
     public static byte[] Serialize(TimeRequestPayload payload) => JsonSerializer.SerializeToUtf8Bytes(payload, ProtocolJsonContext.Default.TimeRequestPayload);
 }

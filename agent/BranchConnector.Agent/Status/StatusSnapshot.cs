@@ -24,6 +24,9 @@ public sealed record StatusSnapshot(
     long DriftRepairs,
     IReadOnlyList<string> Warnings)
 {
+    /// <summary>spec/agent.md: the HaState object of the protocol, null without the `ha` topic.</summary>
+    public Ha.HaStatePayload? Ha { get; init; }
+
     public const string FromDaemon = "daemon";
     public const string FromSnapshot = "snapshot";
 

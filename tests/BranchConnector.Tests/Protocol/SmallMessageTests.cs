@@ -21,6 +21,8 @@ public class SmallMessageTests
     [InlineData("approve", LifecycleAction.Approve)]
     [InlineData("decommission", LifecycleAction.Decommission)]
     [InlineData("rotate_keys", LifecycleAction.RotateKeys)]
+    [InlineData("drain", LifecycleAction.Drain)]
+    [InlineData("undrain", LifecycleAction.Undrain)]
     public void Lifecycle_actions(string action, LifecycleAction expected)
     {
         var result = LifecycleDecoder.Decode(System.Text.Encoding.UTF8.GetBytes($$"""{ "v": 1, "action": "{{action}}", "issued_at": "2026-11-22T11:00:00.5+01:00", "reason": "ops" }"""));

@@ -11,7 +11,7 @@ public sealed class StatusJsonTests
         using var doc = JsonDocument.Parse(StatusJson.Bytes(StatusSamples.Active()));
         var keys = doc.RootElement.EnumerateObject().Select(p => p.Name).ToArray();
         Assert.Equal(["serial", "agent_version", "state", "source", "broker", "config", "peering", "tunnels", "routes", "firewall_rules",
-            "xfrm_states", "stun", "time", "wireguard_implementation", "firewall_backend", "uptime_s", "drift_repairs", "warnings"], keys);
+            "xfrm_states", "stun", "time", "wireguard_implementation", "firewall_backend", "uptime_s", "drift_repairs", "warnings", "ha"], keys);
         Assert.Equal(["connected", "url", "since", "last_error"], doc.RootElement.GetProperty("broker").EnumerateObject().Select(p => p.Name));
         Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("broker").GetProperty("last_error").ValueKind);
         Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("config").GetProperty("error").ValueKind);

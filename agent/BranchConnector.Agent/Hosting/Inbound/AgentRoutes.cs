@@ -15,9 +15,9 @@ public static class AgentRoutes
             new DocumentApplier<DecodedBatch>(new BatchDocument(), s.State, s.Coordinator, s.Commit, confirms, s.Loggers.CreateLogger<BatchDocument>()),
             new DocumentApplier<DecodedPeering>(new PeeringDocument(), s.State, s.Coordinator, s.Commit, confirms, s.Loggers.CreateLogger<PeeringDocument>()),
             confirms, s.Publisher, s.Topics, reports.Register, reports.State, reports.Tunnels, reports.Inform, s.Metrics);
-        var decommissioner = new Decommissioner(s.Reconciler, s.Keys, s.Store, s.Journal, s.Commit, s.Loggers.CreateLogger<Decommissioner>());
+        var decommissioner = new Decommissioner(s.Reconciler, s.Keys, s.Store, s.Journal, s.Commit, s.Loggers.CreateLogger<Decommissioner>(), s.Ha);
         var lifecycle = new LifecycleMessages(s.Work,
-            new LifecycleProcessor(s.State, s.Commit, s.Keys, s.Coordinator, decommissioner, s.Loggers.CreateLogger<LifecycleProcessor>()),
+            new LifecycleProcessor(s.State, s.Commit, s.Keys, s.Coordinator, decommissioner, s.Loggers.CreateLogger<LifecycleProcessor>(), s.Ha),
             reports.State, reports.Register, stopDecommissioned);
         return new InboundRouter(s.Clock, log)
             .Route(s.Topics.Batch, documents.OnBatch, documents.OnBatchTooLarge)

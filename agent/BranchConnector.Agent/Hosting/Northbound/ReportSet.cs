@@ -10,7 +10,7 @@ public sealed record ReportSet(
 {
     public static ReportSet Create(AgentServices s, Func<bool> brokerConnected)
     {
-        var payloads = new Reports(s.State, new BoxFacts(s.Settings.Serial, s.WireGuard.Name, s.FirewallBackendName), s.Runner, s.Keys, s.Sequences, s.Store.Health, s.Clock, brokerConnected);
+        var payloads = new Reports(s.State, new BoxFacts(s.Settings.Serial, s.WireGuard.Name, s.FirewallBackendName), s.Runner, s.Keys, s.Sequences, s.Store.Health, s.Clock, brokerConnected) { HaState = () => s.Ha.Current };
         var state = new StateReport(s.Publisher, payloads, s.Topics, s.Clock);
         var time = new TimeSync(s.Publisher, s.Topics, s.State, s.Runner, s.Clock, s.Loggers.CreateLogger<TimeSync>());
         var stun = new StunClient(software: $"{AgentInfo.ProgramName} {AgentInfo.Version}", timeProvider: s.Clock,

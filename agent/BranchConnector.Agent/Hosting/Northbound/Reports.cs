@@ -16,6 +16,9 @@ public sealed record BoxFacts(string Serial, string WireGuardName, string Firewa
 public sealed class Reports(AgentState state, BoxFacts box, ICommandRunner runner, KeyStore keyStore, SequenceRecordStore sequences, PersistenceHealth persistence, TimeProvider clock, Func<bool> brokerConnected)
 {
     private AgentState State => state;
+
+    /// <summary>The pair's HaState for TunnelStatus and Inform (null without the `ha` topic).</summary>
+    public Func<Ha.HaStatePayload?> HaState { get; init; } = () => null;
     private string Serial => box.Serial;
 
     public LifecycleState EffectiveLifecycle(IReadOnlyList<TunnelStatusEntry>? tunnels = null)
@@ -70,7 +73,7 @@ public sealed class Reports(AgentState state, BoxFacts box, ICommandRunner runne
         return relayed;
     }
 
-    public TunnelStatusPayload TunnelStatus(IReadOnlyList<TunnelStatusEntry> tunnels) => new(Serial, clock.GetUtcNow(), tunnels);
+    public TunnelStatusPayload TunnelStatus(IReadOnlyList<TunnelStatusEntry> tunnels) => new(Serial, clock.GetUtcNow(), tunnels) { Ha = HaState() };
 
     public KeepalivePayload Keepalive() =>
         new(Serial, EffectiveLifecycle().ToWire(), clock.GetUtcNow(), State.UptimeSeconds, State.Persisted.Config?.Sequence);
@@ -126,7 +129,7 @@ public sealed class Reports(AgentState state, BoxFacts box, ICommandRunner runne
             State.StartedAt,
             last is null ? null : new LastConfigReport(last.Sequence, last.ConfigHash, last.AppliedAt, last.Success),
             State.Persisted.DriftRepairs,
-            RekeyLinks());
+            RekeyLinks()) { Ha = HaState() };
     }
 
     /// <summary>Operator-facing warnings: clock offset beyond the controller's tolerance, apply warnings, identity conflicts, files state_dir cannot save.</summary>

@@ -24,6 +24,9 @@ public sealed record InformPayload(
     IReadOnlyList<RekeyLink> RekeyLinks)
 {
     [JsonPropertyOrder(-2)] public int V => 1;
+
+    /// <summary>The pair's HaState; null without the `ha` topic.</summary>
+    public Ha.HaStatePayload? Ha { get; init; }
 }
 
 /// <summary>nat_mapping: none | endpoint-independent | endpoint-dependent | unknown.</summary>

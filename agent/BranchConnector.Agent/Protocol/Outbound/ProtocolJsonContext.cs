@@ -15,4 +15,5 @@ namespace BranchConnector.Agent.Protocol.Outbound;
 [JsonSerializable(typeof(TunnelStatusPayload))]
 [JsonSerializable(typeof(InformPayload))]
 [JsonSerializable(typeof(TimeRequestPayload))]
+[JsonSerializable(typeof(Ha.HaStatePayload))]
 internal sealed partial class ProtocolJsonContext : JsonSerializerContext;

@@ -6,6 +6,9 @@ public sealed record TunnelStatusPayload(string Serial, DateTimeOffset SentAt, I
 {
     [JsonPropertyOrder(-2)] public int V => 1;
 
+    /// <summary>The pair's HaState; null without the `ha` topic (spec: HaState).</summary>
+    public Ha.HaStatePayload? Ha { get; init; }
+
     public const string Backbone = "backbone";
     public const string Peering = "peering";
 }

@@ -23,6 +23,12 @@ internal interface IBatchTopic
     /// </summary>
     IEnumerable<IntentPart> Intent(DesiredConfig config, TopicOrigin origin) => [];
 
+    /// <summary>
+    /// Rules across topics, run once the whole batch is read (the body's reader is still valid then): a topic
+    /// whose validity depends on another topic's body, which may come later in `commands`.
+    /// </summary>
+    DesiredConfig Check(DesiredConfig config, ObjectReader body) => config;
+
     /// <summary>The kernel subsystem the topic brings (observed and planned with the others); null: it uses the shared ones.</summary>
     IKernelSubsystem? Subsystem => null;
 
