@@ -74,7 +74,12 @@ for file in "$LANE"/guest/checks/*.sh; do
   # The unit's restarts so far (a watchdog or start-timeout kill shows here), and on a failure the agent's
   # journal of this boot: a check that ran out of time says nothing else.
   systemctl show -p NRestarts,Result,ActiveState,ExecMainStartTimestamp branch-connector 2>/dev/null | paste -sd' ' >>"$LANE_RESULTS/$id.log"
-  ((rc == 0)) || journalctl -b -u branch-connector -o short-precise --no-pager -q >"$LANE_RESULTS/$id.journal.txt" 2>&1
+  if ((rc != 0)); then
+    journalctl -b -u branch-connector -o short-precise --no-pager -q >"$LANE_RESULTS/$id.journal.txt" 2>&1
+    # The second branch's agent and the test hub's answers live on the overlay disk only.
+    [[ -f $BR2_DIR/agent.log ]] && tail -n 400 "$BR2_DIR/agent.log" >"$LANE_RESULTS/$id.br2-agent.txt"
+    [[ -f $LANE_STATE/ipsec-steps.log ]] && cp "$LANE_STATE/ipsec-steps.log" "$LANE_RESULTS/$id.ipsec-steps.txt"
+  fi
   line="$status - $id: $title ($((SECONDS - started)) s)"
   { echo "$line"; cat "$evidence"; } >>"$LANE_RESULTS/results.txt"
   console "$line"

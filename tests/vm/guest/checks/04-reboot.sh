@@ -2,6 +2,8 @@
 # phase: 2
 # bc-lane-net.service rebuilt the links before the agent started (a real box's NICs); the hub's broker is not
 # running. The agent was enabled in check 1 and started on its own at boot.
+# bc-lane.service may start before the agent has (under TCG and load its start takes minutes): wait for it.
+wait_for 600 bash -c 'journalctl -b -u branch-connector -q -o cat | grep -qE "start-up: |start-up reconcile incomplete"'
 lines=$(journalctl -b -u branch-connector -o short-unix -q --no-pager)
 start=$(grep -m1 'starting for serial' <<<"$lines")
 restored=$(grep -m1 'start-up: ' <<<"$lines")
