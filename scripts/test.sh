@@ -33,7 +33,8 @@ fi
 # The .deb in a debootstrapped Debian 12 chroot: install, upgrade, purge (root: chroot, mounts).
 if [[ $(id -u) -eq 0 ]]; then
   tests/packaging/install-test.sh || status=1
-  # The arm64 build: same output as x64 under qemu-user, lintian, install and purge in an arm64 chroot.
+  # The arm64 build: same output as x64 under qemu-user, lintian (BC_ARM64_CHROOT=1: also install and purge
+  # in an arm64 chroot through binfmt_misc, about 40 minutes on a loaded machine).
   tests/packaging/arm64-test.sh || status=1
 else
   echo "packaging tests skipped: they need root (debootstrap, chroot)" >&2

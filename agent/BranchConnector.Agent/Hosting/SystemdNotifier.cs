@@ -14,6 +14,10 @@ namespace BranchConnector.Agent.Hosting;
 /// </summary>
 public sealed class SystemdNotifier(ISystemdNotifier systemd, TimeSpan? watchdogInterval) : ISystemdNotifier
 {
+    private readonly Lock _gate = new();
+    private bool _ready;
+    private string? _heldStatus;
+
     /// <summary>Reads NOTIFY_SOCKET (the library's notifier), WATCHDOG_USEC and WATCHDOG_PID.</summary>
     public static SystemdNotifier FromEnvironment() => new(
         new Microsoft.Extensions.Hosting.Systemd.SystemdNotifier(),
@@ -28,17 +32,50 @@ public sealed class SystemdNotifier(ISystemdNotifier systemd, TimeSpan? watchdog
     /// <summary>How often to send WATCHDOG=1 (half of WatchdogSec), or null when systemd watches nothing.</summary>
     public TimeSpan? WatchdogInterval => IsEnabled ? watchdogInterval : null;
 
-    public bool Ready() => Send(ServiceState.Ready);
+    /// <summary>READY=1, then the newest status line held back until now.</summary>
+    public bool Ready()
+    {
+        var sent = Send(ServiceState.Ready);
+        string? held;
+        lock (_gate)
+        {
+            _ready = true;
+            held = _heldStatus;
+            _heldStatus = null;
+        }
+        if (held is not null) Send(new ServiceState(held));
+        return sent;
+    }
 
-    /// <summary>A one-line status shown by <c>systemctl status</c>.</summary>
-    public bool Status(string status) => Send(new ServiceState("STATUS=" + status.ReplaceLineEndings(" ")));
+    /// <summary>
+    /// A one-line status shown by <c>systemctl status</c>. Before READY=1 the newest line is held and sent right
+    /// after it: the agent's start-up ends (first status) a moment before the host announces READY, and READY=1
+    /// stays the first thing systemd hears.
+    /// </summary>
+    public bool Status(string status)
+    {
+        var line = "STATUS=" + status.ReplaceLineEndings(" ");
+        lock (_gate)
+        {
+            if (!_ready && IsEnabled)
+            {
+                _heldStatus = line;
+                return true;
+            }
+        }
+        return Send(new ServiceState(line));
+    }
 
     public bool Watchdog() => Send(new ServiceState("WATCHDOG=1"));
 
     public bool Stopping() => Send(ServiceState.Stopping);
 
     /// <summary>What SystemdLifetime calls (READY=1, STOPPING=1): never throws.</summary>
-    void ISystemdNotifier.Notify(ServiceState state) => Send(state);
+    void ISystemdNotifier.Notify(ServiceState state)
+    {
+        if (state.ToString() == ServiceState.Ready.ToString()) Ready();
+        else Send(state);
+    }
 
     /// <summary>Sends one newline-separated assignment block; false when disabled or the send failed.</summary>
     public bool Send(ServiceState state)

@@ -41,6 +41,22 @@ public class SystemdNotifierTests
     }
 
     [Fact]
+    public async Task A_status_before_ready_is_held_until_ready_and_ready_comes_first()
+    {
+        using var systemd = NotifySocket.InTempFolder();
+        var notifier = Notifier(systemd.NotifySocketValue, null);
+
+        Assert.True(notifier.Status("first"));
+        Assert.True(notifier.Status("second"));
+        // What the host's SystemdLifetime calls.
+        ((Microsoft.Extensions.Hosting.Systemd.ISystemdNotifier)notifier).Notify(Microsoft.Extensions.Hosting.Systemd.ServiceState.Ready);
+        Assert.Equal("READY=1", await systemd.ReceiveAsync());
+        Assert.Equal("STATUS=second", await systemd.ReceiveAsync());
+        Assert.True(notifier.Status("third"));
+        Assert.Equal("STATUS=third", await systemd.ReceiveAsync());
+    }
+
+    [Fact]
     public async Task An_abstract_socket_named_with_an_at_sign_is_reached()
     {
         using var systemd = NotifySocket.Abstract();
