@@ -45,8 +45,10 @@ spellings() {
   printf '%s\n' "$p" "$r" "${p#/usr}" "${r#/usr}" "/usr${p#/usr}" "/usr${r#/usr}"
 }
 declare -A packageOf=()
-while IFS=: read -r list file; do
-  packageOf[$file]=$(basename "$list" .list | cut -d: -f1)
+# A line is LIST:FILE, and a multi-arch list is named PACKAGE:ARCH.list, so split at ".list:", not at ':'.
+while IFS= read -r line; do
+  list=${line%%.list:*}
+  packageOf[${line#*.list:}]=$(basename "$list" | cut -d: -f1)
 done < <(for w in "${!pathOf[@]}"; do spellings "${pathOf[$w]}"; done | sort -u |
   grep -HxF -f /dev/stdin /var/lib/dpkg/info/*.list)
 
