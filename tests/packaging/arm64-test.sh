@@ -15,16 +15,9 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
 
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "ok   - $*"; }
-fail() { failed=$((failed + 1)); echo "FAIL - $*"; }
-check() { local what=$1; shift; if "$@"; then pass "$what"; else fail "$what"; fi; }
-finish() {
-  echo "arm64: $passed passed, $failed failed"
-  ((failed == 0))
-  exit $?
-}
+tally_name=arm64
+# shellcheck source=tests/packaging/tally.sh
+source "$repo/tests/packaging/tally.sh"
 
 x64=$repo/artifacts/bin/branch-connector
 arm=$repo/artifacts/bin/arm64/branch-connector

@@ -11,16 +11,9 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
 
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "ok   - $*"; }
-fail() { failed=$((failed + 1)); echo "FAIL - $*"; }
-check() { local what=$1; shift; if "$@"; then pass "$what"; else fail "$what"; fi; }
-finish() {
-  echo "packaging: $passed passed, $failed failed"
-  ((failed == 0))
-  exit $?
-}
+tally_name=packaging
+# shellcheck source=tests/packaging/tally.sh
+source "$repo/tests/packaging/tally.sh"
 
 if [[ $(id -u) -ne 0 ]]; then
   echo "install-test: needs root (debootstrap, chroot, mounts)" >&2
